@@ -1,0 +1,75 @@
+import { bodyParser } from '@koa/bodyparser';
+import Koa from 'koa';
+import compress from 'koa-compress';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { adminRoutes } from './admin/routes.js';
+import type { Config } from './config.js';
+import type { Readiness } from './health/readiness.js';
+import { healthRoutes } from './health/routes.js';
+import { createMetrics } from './metrics/metrics.js';
+import { pollsApi } from './polls/api.js';
+import { pollsPages } from './polls/pages.js';
+import { PollsRepository } from './polls/questions.js';
+import { csrfFormField } from './web/csrf.js';
+import { handleErrors } from './web/errors.js';
+import { requestLog } from './web/request-log.js';
+import { securityHeaders } from './web/security-headers.js';
+import { loadStaticAssets } from './web/static-assets.js';
+import { createRenderer } from './web/views.js';
+
+export interface AppDependencies {
+  readonly config: Pick<Config, 'sessionKeys' | 'trustProxy'>;
+  readonly db: Knex;
+  readonly readiness: Readiness;
+  readonly logger: Logger;
+}
+
+/** Builds the web application; it opens no socket, so tests drive it directly. */
+export function createApp({ config, db, readiness, logger }: AppDependencies): Koa {
+  const app = new Koa({ keys: [...config.sessionKeys], proxy: config.trustProxy });
+  const assets = loadStaticAssets();
+  const render = createRenderer({ asset: assets.url, csrfField: csrfFormField });
+  const metrics = createMetrics(db);
+  const polls = new PollsRepository(db, metrics.countVote);
+
+  const routers = [
+    healthRoutes(readiness),
+    metrics.routes,
+    pollsPages(polls, render),
+    pollsApi(polls),
+    adminRoutes(db, render),
+  ];
+
+  app.use(requestLog(logger));
+  app.use(metrics.middleware);
+  app.use(handleErrors(render, logger));
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      // While draining, ask keep-alive clients to reconnect, so they reach a replica that is staying. Checked
+      // after the response is made, so a request already in flight when draining began frees its connection too.
+      if (readiness.isDraining) ctx.set('Connection', 'close');
+    }
+  });
+  app.use(securityHeaders());
+  app.use(compress({ threshold: 1024 }));
+  app.use(assets.middleware);
+  app.use(
+    bodyParser({
+      enableTypes: ['form', 'json'],
+      formLimit: '16kb',
+      jsonLimit: '16kb',
+      // Reject `true` or `"x"` bodies: every JSON body here is an object.
+      jsonStrict: true,
+      onError: (error, ctx) => {
+        const status = (error as { status?: number }).status;
+        if (status === 413) ctx.throw(413, 'The request body is too large.');
+        ctx.throw(400, `The request body is not valid: ${error.message}`);
+      },
+    }),
+  );
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}

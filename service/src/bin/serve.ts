@@ -1,0 +1,64 @@
+import { createApp } from '../app.js';
+import { ConfigError, parseConfig } from '../config.js';
+import { addDemoPollsIfEmpty } from '../db/demo-polls.js';
+import { openDatabase } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrator.js';
+import { Readiness } from '../health/readiness.js';
+import { createLogger } from '../logger.js';
+import { listen } from '../server.js';
+
+// The last resort if draining and closing hang: an orchestrator would kill us soon after anyway.
+const forcedExitMarginMs = 1_500;
+
+async function main(): Promise<void> {
+  const config = parseConfig();
+  const logger = createLogger(config.logLevel);
+  if (config.sessionKeysGenerated) {
+    logger.warn(
+      'SESSION_KEYS is not set: using a random key for this run; sessions and forms end on restart',
+    );
+  }
+
+  const database = await openDatabase(config);
+  if (database.kind === 'embedded') {
+    // The embedded database belongs to this process alone, so it migrates itself. A server never does:
+    // `npm run migrate` runs once per release, before the new version takes traffic.
+    const { applied } = await migrateToLatest(database.knex, { serialise: false });
+    if (applied.length > 0) logger.info({ applied }, 'migrated the embedded database');
+    const added = await addDemoPollsIfEmpty(database.knex);
+    if (added > 0) logger.info({ added }, 'added demo polls to the empty embedded database');
+  }
+
+  const readiness = new Readiness(database.knex);
+  const app = createApp({ config, db: database.knex, readiness, logger });
+  const server = await listen(app, config.port, config.host);
+  logger.info({ url: server.url, database: database.kind }, 'polls is serving');
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down: draining requests');
+    setTimeout(() => {
+      logger.error('shutdown took too long: exiting');
+      process.exit(1);
+    }, config.shutdownDrainMs + forcedExitMarginMs).unref();
+    readiness.startDraining();
+    await server.close(config.shutdownDrainMs);
+    await database.close();
+    logger.info('stopped');
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`polls: invalid configuration: ${error.message}`);
+  } else {
+    console.error(
+      `polls: could not start: ${error instanceof Error ? (error.stack ?? error.message) : error}`,
+    );
+  }
+  process.exitCode = 1;
+});

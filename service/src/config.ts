@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+export type DatabaseSsl = 'disable' | 'require' | 'verify-full';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly production: boolean;
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL server URL; undefined means the embedded database in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly databaseSsl: DatabaseSsl;
+  readonly databasePoolMax: number;
+  /** The first key signs cookies; all of them verify, so keys can be rotated. */
+  readonly sessionKeys: readonly string[];
+  /** True when the keys were generated for this run only (development). */
+  readonly sessionKeysGenerated: boolean;
+  readonly trustProxy: boolean;
+  readonly logLevel: LogLevel;
+  /** How long in-flight requests may take to finish after SIGTERM. */
+  readonly shutdownDrainMs: number;
+}
+
+/** A configuration mistake, reported as one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const sslModes: readonly DatabaseSsl[] = ['disable', 'require', 'verify-full'];
+const minimumSessionKeyLength = 32;
+
+export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'databaseSsl' | 'databasePoolMax'>;
+
+/** What the web service needs: everything. */
+export function parseConfig(env: Environment = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const sessionKeys = parseSessionKeys(env.SESSION_KEYS, production);
+  return {
+    ...parseDatabaseConfig(env),
+    production,
+    port: integer(env, 'PORT', 3000, { min: 0, max: 65535 }),
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    sessionKeys: sessionKeys ?? [randomBytes(32).toString('base64url')],
+    sessionKeysGenerated: sessionKeys === undefined,
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
+    shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 8, { min: 0, max: 300 }) * 1000,
+  };
+}
+
+/** What commands that only talk to the database need (migrate, account commands): no session keys. */
+export function parseDatabaseConfig(env: Environment = process.env): DatabaseConfig {
+  return {
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    dataDir: path.resolve(text(env, 'DATA_DIR') ?? '.data'),
+    databaseSsl: oneOf(env, 'DATABASE_SSL', sslModes, 'disable'),
+    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 10, { min: 1, max: 1000 }),
+  };
+}
+
+function text(env: Environment, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function integer(
+  env: Environment,
+  name: string,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < range.min || value > range.max) {
+    throw new ConfigError(name, `expected a number from ${range.min} to ${range.max}, got ${raw}`);
+  }
+  return value;
+}
+
+function boolean(env: Environment, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Environment, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const match = allowed.find((option) => option === raw.toLowerCase());
+  if (!match) throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
+  return match;
+}
+
+function parseDatabaseUrl(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(
+      'DATABASE_URL',
+      'not a valid URL (expected postgres://user:password@host:5432/database)',
+    );
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `expected a postgres:// URL, got a ${url.protocol}// URL`);
+  }
+  return value;
+}
+
+function parseSessionKeys(raw: string | undefined, production: boolean): string[] | undefined {
+  const keys = (raw ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
+  if (keys.length === 0) {
+    if (production) throw new ConfigError('SESSION_KEYS', 'required when NODE_ENV=production');
+    return undefined;
+  }
+  if (keys.some((key) => key.length < minimumSessionKeyLength)) {
+    throw new ConfigError(
+      'SESSION_KEYS',
+      `every key must be at least ${minimumSessionKeyLength} characters long`,
+    );
+  }
+  return keys;
+}

@@ -1,0 +1,58 @@
+import { PGlite } from '@electric-sql/pglite';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+export interface EmbeddedPostgres {
+  readonly pglite: PGlite;
+  /** Frees the data directory for another process; call it after the database is closed. */
+  release(): void;
+}
+
+/** Opens PGlite in `dataDir`, holding a lock file: two processes on one directory silently lose writes. */
+export async function openEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+  mkdirSync(dataDir, { recursive: true });
+  const lockFile = lockDataDir(dataDir);
+  try {
+    const pglite = await PGlite.create(path.join(dataDir, 'pgdata'));
+    return {
+      pglite,
+      release: () => rmSync(lockFile, { force: true }),
+    };
+  } catch (error) {
+    rmSync(lockFile, { force: true });
+    throw error;
+  }
+}
+
+function lockDataDir(dataDir: string): string {
+  const lockFile = path.join(dataDir, 'polls.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return lockFile;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(lockFile, 'utf8'));
+      // Our own pid in the file is a previous life of this container's PID 1, not a live holder.
+      if (holder !== process.pid && isRunning(holder)) {
+        throw new Error(
+          `DATA_DIR ${dataDir} is in use by process ${holder}; stop it or set another DATA_DIR`,
+        );
+      }
+      rmSync(lockFile, { force: true }); // left behind by a process that died
+    }
+  }
+  throw new Error(`DATA_DIR ${dataDir}: could not take the lock file ${lockFile}`);
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,63 @@
+import type { Knex } from 'knex';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
+const migrationFile = /^(?<name>[^.]+)\.(ts|js)$/;
+
+// Any fixed number shared by every process that migrates; "polls" in ASCII.
+const migrationLockKey = 0x706f6c6c73;
+
+interface Migration {
+  readonly name: string;
+  readonly file: string;
+}
+
+/**
+ * Names migrations without their extension, so a schema migrated from the TypeScript sources (development)
+ * and from the compiled build (the image) records the same names.
+ */
+class MigrationSource implements Knex.MigrationSource<Migration> {
+  async getMigrations(): Promise<Migration[]> {
+    return readdirSync(migrationsDir)
+      .map((file) => ({ file, name: migrationFile.exec(file)?.groups?.name }))
+      .filter((entry): entry is Migration => entry.name !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  getMigrationName(migration: Migration): string {
+    return migration.name;
+  }
+
+  async getMigration(migration: Migration): Promise<Knex.Migration> {
+    return (await import(pathToFileURL(migrationsDir + migration.file).href)) as Knex.Migration;
+  }
+}
+
+const migratorConfig: Knex.MigratorConfig = { migrationSource: new MigrationSource() };
+
+export interface MigrationResult {
+  readonly applied: readonly string[];
+}
+
+/**
+ * Brings the schema up to date. On a server, an advisory lock serialises concurrent runners (Knex's own lock
+ * table is racy across processes), so every runner exits cleanly and only the first does the work.
+ */
+export async function migrateToLatest(
+  db: Knex,
+  { serialise }: { serialise: boolean },
+): Promise<MigrationResult> {
+  if (!serialise) return { applied: (await db.migrate.latest(migratorConfig))[1] as string[] };
+  return db.transaction(async (lockHolder) => {
+    await lockHolder.raw('select pg_advisory_xact_lock(?)', [migrationLockKey]);
+    const [, applied] = (await db.migrate.latest(migratorConfig)) as [number, string[]];
+    return { applied };
+  });
+}
+
+/** Names of migrations not applied yet; empty when the schema is current. */
+export async function pendingMigrations(db: Knex): Promise<string[]> {
+  const [, pending] = (await db.migrate.list(migratorConfig)) as [unknown[], Migration[]];
+  return pending.map((migration) => migration.name);
+}

@@ -1,0 +1,63 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { csrfToken, requireCsrfToken } from '../web/csrf.js';
+import { parseId } from '../web/ids.js';
+import type { Render } from '../web/views.js';
+import { publishedQuestionOr404 } from './published-question.js';
+import type { PollsRepository, Question } from './questions.js';
+
+const latestCount = 5;
+const pollNotFound = 'Poll not found.';
+const noChoiceMessage = "You didn't select a choice.";
+
+/** The voter's pages, at the Django tutorial's paths so old links keep working. */
+export function pollsPages(polls: PollsRepository, render: Render): Router {
+  const router = new Router();
+
+  router.get('/', (ctx) => {
+    ctx.status = 302;
+    ctx.redirect('/polls/');
+  });
+
+  router.get('/polls/', async (ctx) => {
+    const questions = await polls.latest(latestCount);
+    ctx.body = render('polls/index.njk', { questions });
+  });
+
+  router.get('/polls/:id/', async (ctx) => {
+    const question = await publishedQuestionOr404(ctx, polls, pollNotFound);
+    renderDetail(ctx, render, question);
+  });
+
+  router.post('/polls/:id/vote/', requireCsrfToken(), async (ctx) => {
+    const question = await publishedQuestionOr404(ctx, polls, pollNotFound);
+    const body = ctx.request.body as Record<string, unknown> | undefined;
+    const choiceId = typeof body?.choice === 'string' ? parseId(body.choice) : undefined;
+    const outcome = choiceId === undefined ? 'choice-not-found' : await polls.vote(question.id, choiceId);
+    if (outcome === 'question-not-found') ctx.throw(404, pollNotFound);
+    if (outcome === 'choice-not-found') {
+      ctx.status = 422;
+      renderDetail(ctx, render, question, noChoiceMessage);
+      return;
+    }
+    ctx.status = 303;
+    ctx.redirect(`/polls/${question.id}/results/`);
+  });
+
+  router.get('/polls/:id/results/', async (ctx) => {
+    const question = await publishedQuestionOr404(ctx, polls, pollNotFound);
+    const totalVotes = question.choices.reduce((sum, choice) => sum + choice.votes, 0);
+    const choices = question.choices.map((choice) => ({
+      ...choice,
+      percent: totalVotes === 0 ? 0 : Math.round((choice.votes / totalVotes) * 100),
+    }));
+    ctx.body = render('polls/results.njk', { question, choices, totalVotes });
+  });
+
+  return router;
+}
+
+function renderDetail(ctx: Context, render: Render, question: Question, errorMessage?: string): void {
+  ctx.set('Cache-Control', 'no-store'); // the page carries a per-visitor CSRF token
+  ctx.body = render('polls/detail.njk', { question, errorMessage, csrfToken: csrfToken(ctx) });
+}

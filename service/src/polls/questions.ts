@@ -1,0 +1,89 @@
+import type { Knex } from 'knex';
+import { VoteBatcher } from './vote-batcher.js';
+
+export interface QuestionSummary {
+  readonly id: number;
+  readonly questionText: string;
+  readonly pubDate: Date;
+}
+
+export interface Choice {
+  readonly id: number;
+  readonly choiceText: string;
+  readonly votes: number;
+}
+
+export interface Question extends QuestionSummary {
+  readonly choices: readonly Choice[];
+}
+
+export type VoteOutcome = 'counted' | 'question-not-found' | 'choice-not-found';
+
+// "Published" = public by date and with at least one choice: the join drops questions with none.
+const publishedQuestions = `
+  select q.id, q.question_text as "questionText", q.pub_date as "pubDate",
+         json_agg(json_build_object('id', c.id, 'choiceText', c.choice_text, 'votes', c.votes) order by c.id)
+           as choices
+  from questions q join choices c on c.question_id = q.id
+  where q.pub_date <= now()`;
+
+/** Reads and votes on published questions: what voters and API clients may see and do. */
+export class PollsRepository {
+  private readonly votes: VoteBatcher;
+
+  /** `onVote` learns every vote's outcome (metrics); the repository itself keeps no counts. */
+  constructor(
+    private readonly db: Knex,
+    private readonly onVote: (outcome: VoteOutcome) => void = () => {},
+  ) {
+    this.votes = new VoteBatcher(db);
+  }
+
+  /** The latest published questions, newest first. */
+  async latest(limit: number, offset = 0): Promise<QuestionSummary[]> {
+    const { rows } = await this.db.raw<{ rows: QuestionSummary[] }>(
+      `select q.id, q.question_text as "questionText", q.pub_date as "pubDate"
+       from questions q
+       where q.pub_date <= now() and exists (select 1 from choices c where c.question_id = q.id)
+       order by q.pub_date desc, q.id desc
+       limit ? offset ?`,
+      [limit, offset],
+    );
+    return rows;
+  }
+
+  /** A published question with its choices in a stable order, or undefined. */
+  async findPublished(id: number): Promise<Question | undefined> {
+    const { rows } = await this.db.raw<{ rows: Question[] }>(
+      `${publishedQuestions} and q.id = ? group by q.id`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Counts one vote with an atomic UPDATE (never read-modify-write), committed together with the votes that
+   * arrive within the same few milliseconds; resolves only once the vote is durable.
+   */
+  async vote(questionId: number, choiceId: number): Promise<VoteOutcome> {
+    const counted = await this.votes.submit({ questionId, choiceId });
+    const outcome = counted ? 'counted' : await this.refusal(questionId);
+    this.onVote(outcome);
+    return outcome;
+  }
+
+  private async refusal(questionId: number): Promise<VoteOutcome> {
+    return (await this.isPublished(questionId)) ? 'choice-not-found' : 'question-not-found';
+  }
+
+  private async isPublished(id: number): Promise<boolean> {
+    const row = await this.db('questions as q')
+      .where('q.id', id)
+      .where('q.pub_date', '<=', this.db.fn.now())
+      .whereExists((choices) =>
+        choices.select(this.db.raw('1')).from('choices as c').whereRaw('c.question_id = q.id'),
+      )
+      .first(this.db.raw('1 as found'));
+    return row !== undefined;
+  }
+}

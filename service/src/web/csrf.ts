@@ -1,0 +1,70 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context, Middleware } from 'koa';
+
+const cookieName = 'polls_csrf';
+const secretBytes = 32;
+const formField = 'csrf_token';
+// Where a secret issued during this request is kept, so later tokens in the same response reuse it.
+const issuedSecret = 'csrfSecretIssued';
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A token for a form. The secret lives in a signed, httpOnly cookie; each token is the secret XOR a fresh
+ * random mask, so the page never carries the same bytes twice (compressed responses cannot leak it, BREACH).
+ */
+export function csrfToken(ctx: Context): string {
+  const secret = readSecret(ctx) ?? issueSecret(ctx);
+  const mask = randomBytes(secretBytes);
+  return Buffer.concat([mask, xor(mask, secret)]).toString('base64url');
+}
+
+/** Refuses unsafe requests whose form field `csrf_token` (or X-CSRF-Token header) does not match the cookie. */
+export function requireCsrfToken(): Middleware {
+  return async (ctx, next) => {
+    if (unsafeMethods.has(ctx.method) && !tokenMatches(ctx)) {
+      ctx.throw(403, 'This form has expired or came from another site. Reload the page and try again.');
+    }
+    await next();
+  };
+}
+
+export const csrfFormField = formField;
+
+function tokenMatches(ctx: Context): boolean {
+  const secret = readSecret(ctx);
+  const body = ctx.request.body as Record<string, unknown> | undefined;
+  const submitted = body?.[formField] ?? ctx.get('X-CSRF-Token');
+  if (!secret || typeof submitted !== 'string') return false;
+  const token = Buffer.from(submitted, 'base64url');
+  if (token.length !== secretBytes * 2) return false;
+  const unmasked = xor(token.subarray(0, secretBytes), token.subarray(secretBytes));
+  return timingSafeEqual(unmasked, secret);
+}
+
+function readSecret(ctx: Context): Buffer | undefined {
+  const issued = ctx.state[issuedSecret] as Buffer | undefined;
+  if (issued) return issued;
+  const value = ctx.cookies.get(cookieName, { signed: true });
+  if (!value) return undefined;
+  const secret = Buffer.from(value, 'base64url');
+  return secret.length === secretBytes ? secret : undefined;
+}
+
+function issueSecret(ctx: Context): Buffer {
+  const secret = randomBytes(secretBytes);
+  ctx.cookies.set(cookieName, secret.toString('base64url'), {
+    signed: true,
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: ctx.secure,
+  });
+  ctx.state[issuedSecret] = secret;
+  return secret;
+}
+
+function xor(a: Buffer, b: Buffer): Buffer {
+  const out = Buffer.alloc(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! ^ b[i]!;
+  return out;
+}

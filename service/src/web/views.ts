@@ -1,0 +1,28 @@
+import nunjucks from 'nunjucks';
+import { fileURLToPath } from 'node:url';
+
+export const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url));
+
+export type Render = (template: string, context: Record<string, unknown>) => string;
+
+/**
+ * Compiles each template once and keeps it (no file watching), with every value HTML-escaped unless a
+ * template says otherwise.
+ */
+export function createRenderer(globals: Record<string, unknown>): Render {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewsDir, { noCache: false }), {
+    autoescape: true,
+    throwOnUndefined: false,
+  });
+  for (const [name, value] of Object.entries(globals)) env.addGlobal(name, value);
+  env.addFilter('isoDate', (date: Date) => date.toISOString());
+  env.addFilter(
+    'longDate',
+    (date: Date) =>
+      date.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC',
+  );
+  env.addFilter('plural', (count: number, singular: string, plural: string) =>
+    count === 1 ? singular : plural,
+  );
+  return (template, context) => env.render(template, context);
+}

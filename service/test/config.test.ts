@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ConfigError, parseConfig } from '../src/config.js';
+
+const longKey = 'k'.repeat(32);
+
+describe('parseConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    const config = parseConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.dataDir, path.resolve('.data'));
+    assert.equal(config.databaseSsl, 'disable');
+    assert.equal(config.databasePoolMax, 10);
+    assert.equal(config.trustProxy, false);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.sessionKeysGenerated, true);
+    assert.equal(config.sessionKeys.length, 1);
+  });
+
+  it('reads every variable', () => {
+    const config = parseConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://app:secret@db:5432/polls',
+      DATABASE_SSL: 'verify-full',
+      DATABASE_POOL_MAX: '4',
+      SESSION_KEYS: `${longKey}, ${'o'.repeat(40)}`,
+      TRUST_PROXY: 'true',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_DRAIN_SECONDS: '5',
+    });
+    assert.equal(config.port, 8080);
+    assert.equal(config.databaseUrl, 'postgres://app:secret@db:5432/polls');
+    assert.equal(config.databaseSsl, 'verify-full');
+    assert.equal(config.databasePoolMax, 4);
+    assert.deepEqual(config.sessionKeys, [longKey, 'o'.repeat(40)]);
+    assert.equal(config.sessionKeysGenerated, false);
+    assert.equal(config.trustProxy, true);
+    assert.equal(config.logLevel, 'warn');
+    assert.equal(config.shutdownDrainMs, 5000);
+  });
+
+  const invalid: [Record<string, string>, string, RegExp][] = [
+    [{ PORT: 'eighty' }, 'PORT', /whole number/],
+    [{ PORT: '70000' }, 'PORT', /from 0 to 65535/],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', /not a valid URL/],
+    [{ DATABASE_URL: 'mysql://localhost/polls' }, 'DATABASE_URL', /postgres:\/\//],
+    [{ DATABASE_SSL: 'maybe' }, 'DATABASE_SSL', /disable, require, verify-full/],
+    [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX', /from 1/],
+    [{ TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY', /true or false/],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
+    [{ SESSION_KEYS: 'short' }, 'SESSION_KEYS', /at least 32 characters/],
+    [{ NODE_ENV: 'production' }, 'SESSION_KEYS', /required when NODE_ENV=production/],
+  ];
+  for (const [env, variable, problem] of invalid) {
+    it(`rejects ${JSON.stringify(env)} naming ${variable}`, () => {
+      assert.throws(
+        () => parseConfig(env),
+        (error: unknown) =>
+          error instanceof ConfigError && error.variable === variable && problem.test(error.message),
+      );
+    });
+  }
+
+  it('never puts the database password in its error messages', () => {
+    assert.throws(
+      () => parseConfig({ DATABASE_URL: 'mysql://app:hunter2@db/polls' }),
+      (error: unknown) => error instanceof Error && !error.message.includes('hunter2'),
+    );
+  });
+});

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createScratchDatabase } from '../support/postgres-server.js';
+import { postgresServer } from '../support/databases.js';
+import { runCommand, serviceDir } from './commands.js';
+
+interface ServiceProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `npm start`'s entry point and waits for its "serving" log line. */
+function startService(env: Record<string, string>): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/serve.ts'], {
+    cwd: serviceDir,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`the service did not start: ${output}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk;
+      const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve({ child, url, exited });
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+    void exited.then(() => reject(new Error(`the service exited: ${output}`)));
+  });
+}
+
+describe('the service process', () => {
+  let database: { url: string; drop(): Promise<void> } | undefined;
+  let service: ServiceProcess | undefined;
+
+  beforeEach(async function () {
+    this.timeout(60_000);
+    database = await createScratchDatabase((await postgresServer()).adminUrl, 'serve');
+  });
+  afterEach(async () => {
+    if (service && service.child.exitCode === null) {
+      service.child.kill('SIGKILL');
+      await service.exited;
+    }
+    service = undefined;
+    await database?.drop();
+  });
+
+  it('never migrates a server database itself: /readyz stays 503 until `npm run migrate` runs', async function () {
+    this.timeout(60_000);
+    service = await startService({ DATABASE_URL: database!.url });
+    const before = await fetch(`${service.url}/readyz`);
+    assert.equal(before.status, 503);
+    assert.match(((await before.json()) as { schema: string }).schema, /pending migrations/);
+    assert.equal((await runCommand('migrate', { DATABASE_URL: database!.url })).code, 0);
+    assert.equal((await fetch(`${service.url}/readyz`)).status, 200);
+  });
+
+  it('exits 0 soon after SIGTERM', async function () {
+    this.timeout(60_000);
+    service = await startService({ DATABASE_URL: database!.url });
+    assert.equal((await fetch(`${service.url}/healthz`)).status, 200);
+    const signalled = Date.now();
+    service.child.kill('SIGTERM');
+    assert.equal(await service.exited, 0);
+    assert.ok(Date.now() - signalled < 10_000, 'exits well inside 10 s');
+  });
+
+  it('refuses to start with one line naming a bad variable', async () => {
+    const run = await runCommand('serve', { PORT: 'eighty' });
+    assert.equal(run.code, 1);
+    assert.equal(
+      run.stderr.trim(),
+      'polls: invalid configuration: PORT: expected a whole number, got "eighty"',
+    );
+  });
+
+  it('refuses to start in production without SESSION_KEYS', async () => {
+    const run = await runCommand('serve', { NODE_ENV: 'production', DATABASE_URL: database!.url });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /SESSION_KEYS: required when NODE_ENV=production/);
+  });
+});

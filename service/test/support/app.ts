@@ -1,0 +1,49 @@
+import type { Knex } from 'knex';
+import type Koa from 'koa';
+import pino from 'pino';
+import supertest from 'supertest';
+
+import { createApp } from '../../src/app.js';
+import { Readiness } from '../../src/health/readiness.js';
+import type { DatabaseTarget, TestDatabase } from './databases.js';
+
+export const testSessionKey = 'test-session-key-that-is-long-enough-0123456789';
+
+/** The real application over a test database, with logs silenced. */
+export function testApp(db: Knex): { app: Koa; readiness: Readiness } {
+  const readiness = new Readiness(db);
+  const app = createApp({
+    config: { sessionKeys: [testSessionKey], trustProxy: false },
+    db,
+    readiness,
+    logger: pino({ level: 'silent' }),
+  });
+  return { app, readiness };
+}
+
+/** A cookie-keeping client, like one browser. */
+export function browser(app: Koa): supertest.Agent {
+  return supertest.agent(app.callback());
+}
+
+/** The CSRF token of the first form on an HTML page. */
+export function formToken(html: string): string {
+  const token = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error('the page has no CSRF token');
+  return token;
+}
+
+/**
+ * Registers the usual suite hooks: open the target's database once, build the app, empty every table before
+ * each test. Read `db` and `app` inside tests (they are set by the hooks).
+ */
+export function appOnDatabase(target: DatabaseTarget): { readonly db: TestDatabase; readonly app: Koa } {
+  const suite = {} as { db: TestDatabase; app: Koa };
+  before(async function () {
+    this.timeout(60_000);
+    suite.db = await target.open();
+    suite.app = testApp(suite.db.knex).app;
+  });
+  beforeEach(() => suite.db.reset());
+  return suite;
+}

@@ -1,0 +1,77 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { Knex } from 'knex';
+import { connectToServer, knexOnPGlite } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrator.js';
+import { createScratchDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
+
+/** A migrated database a suite runs against; `reset` empties every table between tests. */
+export interface TestDatabase {
+  readonly knex: Knex;
+  reset(): Promise<void>;
+}
+
+export interface DatabaseTarget {
+  readonly name: string;
+  open(): Promise<TestDatabase>;
+}
+
+// One database of each kind per mocha process, opened on first use and closed at the end of the run:
+// PGlite takes seconds to start, an emptied table takes milliseconds.
+const opened = new Map<string, Promise<{ database: TestDatabase; close(): Promise<void> }>>();
+
+function once(name: string, open: () => Promise<{ database: TestDatabase; close(): Promise<void> }>) {
+  return async () => {
+    if (!opened.has(name)) opened.set(name, open());
+    return (await opened.get(name)!).database;
+  };
+}
+
+async function migrated(knex: Knex): Promise<TestDatabase> {
+  await migrateToLatest(knex, { serialise: false });
+  const { rows } = await knex.raw<{ rows: { tablename: string }[] }>(
+    `select tablename from pg_tables where schemaname = 'public' and tablename not like 'knex_migrations%'`,
+  );
+  const tables = rows.map((row) => `"${row.tablename}"`).join(', ');
+  return { knex, reset: () => knex.raw(`truncate ${tables} restart identity cascade`).then(() => undefined) };
+}
+
+let server: Promise<PostgresServer> | undefined;
+
+/** The real PostgreSQL server the suite uses (TEST_DATABASE_URL, or one it starts). */
+export function postgresServer(): Promise<PostgresServer> {
+  server ??= startPostgresServer();
+  return server;
+}
+
+export const embeddedTarget: DatabaseTarget = {
+  name: 'embedded PGlite',
+  open: once('embedded', async () => {
+    const knex = knexOnPGlite(await PGlite.create());
+    return { database: await migrated(knex), close: () => knex.destroy() };
+  }),
+};
+
+export const serverTarget: DatabaseTarget = {
+  name: 'PostgreSQL server',
+  open: once('server', async () => {
+    const scratch = await createScratchDatabase((await postgresServer()).adminUrl, 'test');
+    const { knex } = connectToServer(scratch.url);
+    return {
+      database: await migrated(knex),
+      async close() {
+        await knex.destroy();
+        await scratch.drop();
+      },
+    };
+  }),
+};
+
+/** Every suite that touches the database runs once per target. */
+export const databaseTargets: readonly DatabaseTarget[] = [embeddedTarget, serverTarget];
+
+// A root hook: after every test file has run, close what was opened.
+after(async function () {
+  this.timeout(30_000);
+  for (const entry of opened.values()) await (await entry).close();
+  if (server) await (await server).stop();
+});
