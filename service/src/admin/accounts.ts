@@ -1,0 +1,60 @@
+import type { Knex } from 'knex';
+import { hashPassword, passwordProblem, verifyAgainstNothing, verifyPassword } from './passwords.js';
+
+export interface Account {
+  readonly id: number;
+  readonly username: string;
+}
+
+export class PasswordRefused extends Error {}
+
+/** Admin accounts; passwords go in only as hashes and never come back out. */
+export class AccountsRepository {
+  constructor(private readonly db: Knex) {}
+
+  async exists(username: string): Promise<boolean> {
+    return (await this.db('admin_accounts').where({ username }).first('id')) !== undefined;
+  }
+
+  async create(username: string, password: string): Promise<Account> {
+    const [account] = await this.db('admin_accounts')
+      .insert({ username, password_hash: await acceptedHash(password) })
+      .returning<Account[]>(['id', 'username']);
+    return account!;
+  }
+
+  /** Returns false when no such account exists. Changing a password ends the account's sessions. */
+  async changePassword(username: string, password: string): Promise<boolean> {
+    const passwordHash = await acceptedHash(password);
+    return this.db.transaction(async (trx) => {
+      const [account] = await trx('admin_accounts')
+        .where({ username })
+        .update({ password_hash: passwordHash })
+        .returning<{ id: number }[]>('id');
+      if (!account) return false;
+      await trx('admin_sessions').where({ account_id: account.id }).delete();
+      return true;
+    });
+  }
+
+  /** The account when the password is right; takes as long for an unknown username. */
+  async authenticate(username: string, password: string): Promise<Account | undefined> {
+    const row = await this.db('admin_accounts')
+      .where({ username })
+      .first<{ id: number; username: string; password_hash: string } | undefined>(
+        'id',
+        'username',
+        'password_hash',
+      );
+    if (!row) return verifyAgainstNothing(password).then(() => undefined);
+    return (await verifyPassword(password, row.password_hash))
+      ? { id: row.id, username: row.username }
+      : undefined;
+  }
+}
+
+async function acceptedHash(password: string): Promise<string> {
+  const problem = passwordProblem(password);
+  if (problem) throw new PasswordRefused(problem);
+  return hashPassword(password);
+}

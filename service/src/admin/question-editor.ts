@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+import { formatPubDate, parsePubDate, type QuestionForm } from './question-form.js';
+
+/** Loads and saves one question with its choices; every save is one transaction. */
+export class QuestionEditor {
+  constructor(private readonly db: Knex) {}
+
+  async load(id: number): Promise<QuestionForm | undefined> {
+    const question = await this.db('questions')
+      .where({ id })
+      .first<{ question_text: string; pub_date: Date } | undefined>('question_text', 'pub_date');
+    if (!question) return undefined;
+    const choices = await this.db('choices')
+      .where({ question_id: id })
+      .orderBy('id')
+      .select<{ id: number; choice_text: string; votes: number }[]>('id', 'choice_text', 'votes');
+    return {
+      questionText: question.question_text,
+      pubDate: formatPubDate(new Date(question.pub_date)),
+      choices: choices.map((c) => ({
+        id: c.id,
+        text: c.choice_text,
+        votes: c.votes,
+        remove: false,
+        resetVotes: false,
+      })),
+    };
+  }
+
+  /** Saves a validated form; returns the question's id, or undefined when the question no longer exists. */
+  async save(id: number | undefined, form: QuestionForm): Promise<number | undefined> {
+    const fields = { question_text: form.questionText, pub_date: parsePubDate(form.pubDate) };
+    return this.db.transaction(async (trx) => {
+      const [row] =
+        id === undefined
+          ? await trx('questions').insert(fields).returning<{ id: number }[]>('id')
+          : await trx('questions').where({ id }).update(fields).returning<{ id: number }[]>('id');
+      if (!row) return undefined;
+      for (const choice of form.choices) {
+        const own = trx('choices').where({ id: choice.id, question_id: row.id });
+        if (choice.id !== undefined && choice.remove) await own.delete();
+        else if (choice.id !== undefined)
+          await own.update({ choice_text: choice.text, ...(choice.resetVotes ? { votes: 0 } : {}) });
+        else if (choice.text && !choice.remove)
+          await trx('choices').insert({ question_id: row.id, choice_text: choice.text });
+      }
+      return row.id;
+    });
+  }
+
+  /** Deletes a question; its choices go with it (ON DELETE CASCADE). */
+  async delete(id: number): Promise<boolean> {
+    // `returning` rather than the affected-row count, which the PGlite driver does not report.
+    const deleted = await this.db('questions').where({ id }).delete().returning<{ id: number }[]>('id');
+    return deleted.length > 0;
+  }
+
+  async textOf(id: number): Promise<string | undefined> {
+    const row = await this.db('questions')
+      .where({ id })
+      .first<{ question_text: string } | undefined>('question_text');
+    return row?.question_text;
+  }
+}

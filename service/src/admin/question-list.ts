@@ -1,0 +1,131 @@
+import type { Knex } from 'knex';
+
+export interface ListedQuestion {
+  readonly id: number;
+  readonly questionText: string;
+  readonly pubDate: Date;
+  readonly publishedRecently: boolean;
+  readonly choiceCount: number;
+  readonly totalVotes: number;
+}
+
+export const dateFilters = {
+  today: 'Today',
+  week: 'Past 7 days',
+  month: 'This month',
+  year: 'This year',
+  future: 'Scheduled',
+} as const;
+export type DateFilter = keyof typeof dateFilters;
+
+const sortColumns = {
+  text: 'questions.question_text',
+  date: 'questions.pub_date',
+  choices: 'choice_count',
+  votes: 'total_votes',
+} as const;
+export type SortKey = keyof typeof sortColumns;
+
+export interface ListQuery {
+  readonly search: string;
+  readonly date?: DateFilter;
+  readonly noChoices: boolean;
+  readonly sort: SortKey;
+  readonly descending: boolean;
+  readonly page: number;
+}
+
+export interface ListPage {
+  readonly questions: ListedQuestion[];
+  readonly total: number;
+  readonly page: number;
+  readonly pageCount: number;
+}
+
+export const pageSize = 20;
+const day = 24 * 60 * 60 * 1000;
+
+/** Reads the list's query string leniently: anything unknown falls back to the default view. */
+export function readListQuery(query: Record<string, unknown>): ListQuery {
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+  const date = text(query.date);
+  const sort = text(query.sort);
+  const page = Number(text(query.page));
+  return {
+    search: text(query.q).slice(0, 200),
+    ...(date in dateFilters ? { date: date as DateFilter } : {}),
+    noChoices: text(query.no_choices) === '1',
+    sort: sort in sortColumns ? (sort as SortKey) : 'date',
+    descending: text(query.dir) !== 'asc',
+    page: Number.isSafeInteger(page) && page > 0 ? page : 1,
+  };
+}
+
+/** The questions as the admin sees them: every one, published or not, with its choice and vote totals. */
+export class QuestionList {
+  constructor(private readonly db: Knex) {}
+
+  async find(query: ListQuery, now = new Date()): Promise<ListPage> {
+    const filtered = this.db('questions')
+      .leftJoin('choices', 'choices.question_id', 'questions.id')
+      .groupBy('questions.id')
+      .select(
+        'questions.id',
+        'questions.question_text',
+        'questions.pub_date',
+        this.db.raw('count(choices.id)::int as choice_count'),
+        this.db.raw('coalesce(sum(choices.votes), 0)::int as total_votes'),
+      );
+    if (query.search)
+      filtered.whereILike('questions.question_text', `%${query.search.replace(/[\\%_]/g, '\\$&')}%`);
+    if (query.date === 'future') filtered.where('questions.pub_date', '>', now);
+    else if (query.date) filtered.whereBetween('questions.pub_date', [periodStart(query.date, now), now]);
+    if (query.noChoices) filtered.havingRaw('count(choices.id) = 0');
+
+    const [{ total }] = (await this.db.from(filtered.clone().as('filtered')).count({ total: '*' })) as [
+      { total: string | number },
+    ];
+    const pageCount = Math.max(1, Math.ceil(Number(total) / pageSize));
+    const page = Math.min(query.page, pageCount);
+    const order = query.descending ? 'desc' : 'asc';
+    const rows = (await filtered
+      .orderBy([
+        { column: sortColumns[query.sort], order },
+        { column: 'questions.id', order },
+      ])
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)) as {
+      id: number;
+      question_text: string;
+      pub_date: Date;
+      choice_count: number;
+      total_votes: number;
+    }[];
+    return {
+      total: Number(total),
+      page,
+      pageCount,
+      questions: rows.map((row) => {
+        const pubDate = new Date(row.pub_date);
+        return {
+          id: row.id,
+          questionText: row.question_text,
+          pubDate,
+          // The Django tutorial's was_published_recently: within the last day, not in the future.
+          publishedRecently: pubDate <= now && pubDate.getTime() >= now.getTime() - day,
+          choiceCount: Number(row.choice_count),
+          totalVotes: Number(row.total_votes),
+        };
+      }),
+    };
+  }
+}
+
+function periodStart(filter: Exclude<DateFilter, 'future'>, now: Date): Date {
+  const year = now.getUTCFullYear();
+  const month = now.getUTCMonth();
+  if (filter === 'today') return new Date(Date.UTC(year, month, now.getUTCDate()));
+  if (filter === 'week') return new Date(now.getTime() - 7 * day);
+  if (filter === 'month') return new Date(Date.UTC(year, month, 1));
+  return new Date(Date.UTC(year, 0, 1));
+}

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { listen, type RunningServer } from '../../src/server.js';
+import { serviceDir } from '../process/commands.js';
+import { testApp } from '../support/app.js';
+import { chromiumInstallHint, chromiumInstalled, launchChromium } from '../support/chromium.js';
+import { databaseTargets, type TestDatabase } from '../support/databases.js';
+import { adminPassword, adminUsername, createAdmin } from './support.js';
+
+const screenshots = path.join(serviceDir, 'test-results', 'screenshots');
+
+for (const target of databaseTargets) {
+  describe(`an editor in Chromium, on ${target.name}`, function () {
+    this.timeout(60_000);
+    let db: TestDatabase;
+    let server: RunningServer;
+    let chromium: Browser | undefined;
+
+    before(async function () {
+      if (!chromiumInstalled()) {
+        console.log(`    skipped: no Chromium at /usr/bin/chromium; ${chromiumInstallHint}`);
+        this.skip();
+      }
+      db = await target.open();
+      await db.reset();
+      await createAdmin(db.knex);
+      server = await listen(testApp(db.knex).app, 0, '127.0.0.1');
+      chromium = await launchChromium();
+      mkdirSync(screenshots, { recursive: true });
+    });
+    after(async () => {
+      await chromium?.close();
+      await server?.close(1000);
+    });
+
+    it('logs in, writes a poll, sees a vote counted, edits a choice and deletes the poll', async () => {
+      const admin = await chromium!.newPage();
+      const shot = (name: string) =>
+        admin.screenshot({
+          path: path.join(screenshots, `admin-${target.name.replace(/\W+/g, '-')}-${name}.png`),
+          fullPage: true,
+        });
+
+      await admin.goto(`${server.url}/admin/questions/new`);
+      await admin.waitForURL(/\/admin\/login\?next=/);
+      await admin.getByLabel('Username').fill(adminUsername);
+      await admin.getByLabel('Password').fill(adminPassword);
+      await shot('1-login');
+      await admin.getByRole('button', { name: 'Log in' }).click();
+      await admin.waitForURL(`${server.url}/admin/questions/new`);
+
+      await admin.getByLabel('Question').fill('Tea or coffee?');
+      await admin.getByLabel('Choice 1').fill('Tea');
+      await admin.getByLabel('Choice 2').fill('Coffee');
+      await admin.getByLabel('Choice 3').fill('Neither');
+      await shot('2-new-question');
+      await admin.getByRole('button', { name: 'Save' }).click();
+      await admin.waitForURL(/\/admin\/\?saved=/);
+
+      const voter = await chromium!.newPage();
+      await voter.goto(`${server.url}/polls/`);
+      await voter.getByRole('link', { name: 'Tea or coffee?' }).click();
+      await voter.getByLabel('Coffee').check();
+      await voter.getByRole('button', { name: 'Vote' }).click();
+      await voter.waitForURL(/\/results\/$/);
+      await voter.close();
+
+      await admin.goto(`${server.url}/admin/`);
+      const row = admin.locator('tr', { hasText: 'Tea or coffee?' });
+      assert.deepEqual(
+        await row
+          .locator('td')
+          .allTextContents()
+          .then((cells) => cells.slice(2)),
+        ['3', '1'],
+      );
+      await shot('3-list-with-vote');
+
+      await row.getByRole('link', { name: 'Tea or coffee?' }).click();
+      await admin.getByLabel('Choice 3').fill('Hot chocolate');
+      await admin.getByRole('button', { name: 'Save' }).click();
+      await admin.waitForURL(/\/admin\/\?saved=/);
+      const choices = await db.knex('choices').orderBy('id').select('choice_text', 'votes');
+      assert.deepEqual(choices, [
+        { choice_text: 'Tea', votes: 0 },
+        { choice_text: 'Coffee', votes: 1 },
+        { choice_text: 'Hot chocolate', votes: 0 },
+      ]);
+
+      await admin.locator('tr', { hasText: 'Tea or coffee?' }).getByRole('link').click();
+      await admin.getByRole('link', { name: 'Delete this question' }).click();
+      await shot('4-confirm-delete');
+      await admin.getByRole('button', { name: 'Yes, delete it' }).click();
+      await admin.waitForURL(/\/admin\/\?deleted=1/);
+      await shot('5-deleted');
+      assert.equal((await db.knex('choices').select()).length, 0);
+      await admin.close();
+    });
+  });
+}
