@@ -1,0 +1,86 @@
+import Router from '@koa/router';
+import type { Knex } from 'knex';
+import type { Middleware } from 'koa';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { VoteOutcome } from '../polls/questions.js';
+
+/** Request durations span cached pages (under 1 ms) to requests waiting out the 5 s pool timeout. */
+const durationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The subset of tarn's pool that knex exposes as `client.pool`; PGlite's single connection has none. */
+interface ConnectionPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+}
+
+export interface Metrics {
+  /** Times every request; label it with the route template, never the raw path, to keep series bounded. */
+  readonly middleware: Middleware;
+  /** Serves the registry in Prometheus text format at GET /metrics. */
+  readonly routes: Router;
+  countVote(outcome: VoteOutcome): void;
+}
+
+/** One registry per app, so several apps in one process (tests) never share or re-register series. */
+export function createMetrics(db: Knex): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const requestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from receiving a request to sending its response, by route template and status.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: durationBuckets,
+    registers: [registry],
+  });
+  const votes = new Counter({
+    name: 'polls_votes_total',
+    help: 'Votes submitted, by outcome (counted, choice-not-found, question-not-found).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  registerPoolGauges(registry, db);
+
+  const routes = new Router();
+  routes.get('/metrics', async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = registry.contentType;
+    ctx.body = await registry.metrics();
+  });
+
+  const middleware: Middleware = async (ctx, next) => {
+    const stopTimer = requestDuration.startTimer({ method: ctx.method });
+    try {
+      await next();
+    } finally {
+      // Unmatched paths (static assets, 404s) share one label value instead of one series per path.
+      const route = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
+      stopTimer({ route: route === undefined ? 'unmatched' : String(route), status: String(ctx.status) });
+    }
+  };
+
+  return { middleware, routes, countVote: (outcome) => votes.inc({ outcome }) };
+}
+
+function registerPoolGauges(registry: Registry, db: Knex): void {
+  const pool = () => (db.client as { pool?: ConnectionPool }).pool;
+  const gauges: [string, string, (pool: ConnectionPool) => number][] = [
+    ['db_pool_connections_used', 'Database connections lent to queries.', (p) => p.numUsed()],
+    ['db_pool_connections_free', 'Open database connections waiting for work.', (p) => p.numFree()],
+    ['db_pool_pending_acquires', 'Queries waiting for a database connection.', (p) => p.numPendingAcquires()],
+    ['db_pool_pending_creates', 'Database connections being opened.', (p) => p.numPendingCreates()],
+  ];
+  for (const [name, help, read] of gauges) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const current = pool();
+        this.set(current ? read(current) : 0);
+      },
+    });
+  }
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import supertest from 'supertest';
+import { appOnDatabase } from '../support/app.js';
+import { databaseTargets } from '../support/databases.js';
+import { createQuestion } from '../support/fixtures.js';
+
+/** The value of one series in Prometheus text output, or undefined when the series is absent. */
+function sample(exposition: string, series: string): number | undefined {
+  const line = exposition.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+for (const target of databaseTargets) {
+  describe(`/metrics on ${target.name}`, () => {
+    const suite = appOnDatabase(target);
+    const client = () => supertest(suite.app.callback());
+    const scrape = async () => {
+      const response = await client()
+        .get('/metrics')
+        .expect(200)
+        .expect('Content-Type', /text\/plain/);
+      return response.text;
+    };
+    const vote = (questionId: number, choiceId: number) =>
+      client()
+        .post(`/api/questions/${questionId}/votes`)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ choiceId }));
+
+    it('times requests by route template and status, never by raw path', async () => {
+      const question = await createQuestion(suite.db.knex, 'Timed?', -1);
+      const before = await scrape();
+      const series = 'http_request_duration_seconds_count{method="GET",route="/polls/:id/",status="200"}';
+      await client().get(`/polls/${question.id}/`).expect(200);
+      await client().get(`/polls/${question.id}/`).expect(200);
+      await client().get('/no/such/page').expect(404);
+      const after = await scrape();
+      assert.equal((sample(after, series) ?? 0) - (sample(before, series) ?? 0), 2);
+      assert.ok(
+        (sample(after, 'http_request_duration_seconds_count{method="GET",route="unmatched",status="404"}') ??
+          0) >= 1,
+      );
+      assert.ok(!after.includes(`/polls/${question.id}/`), 'a concrete path leaked into a label');
+    });
+
+    it('counts votes by outcome', async () => {
+      const question = await createQuestion(suite.db.knex, 'Counted?', -1);
+      const counted = 'polls_votes_total{outcome="counted"}';
+      const refused = 'polls_votes_total{outcome="choice-not-found"}';
+      const before = await scrape();
+      await vote(question.id, question.choiceIds[0]!).expect(201);
+      await vote(question.id, question.choiceIds[1]!).expect(201);
+      await vote(question.id, 999_999).expect(422);
+      const after = await scrape();
+      assert.equal((sample(after, counted) ?? 0) - (sample(before, counted) ?? 0), 2);
+      assert.equal((sample(after, refused) ?? 0) - (sample(before, refused) ?? 0), 1);
+    });
+
+    it('reports the database pool and the process', async () => {
+      await client().get('/polls/').expect(200);
+      const exposition = await scrape();
+      const used = sample(exposition, 'db_pool_connections_used');
+      const free = sample(exposition, 'db_pool_connections_free');
+      assert.ok(used !== undefined && free !== undefined, 'pool gauges missing');
+      assert.ok(used + free >= 1, 'the query just made left no connection in the pool');
+      assert.equal(sample(exposition, 'db_pool_pending_acquires'), 0);
+      assert.ok((sample(exposition, 'process_resident_memory_bytes') ?? 0) > 0);
+      assert.ok(sample(exposition, 'nodejs_eventloop_lag_seconds') !== undefined);
+    });
+
+    it('is never cached', async () => {
+      await client().get('/metrics').expect(200).expect('Cache-Control', 'no-store');
+    });
+  });
+}
