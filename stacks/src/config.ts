@@ -1,0 +1,240 @@
+import * as pulumi from '@pulumi/pulumi';
+
+export type Platform = 'ec2' | 'eks';
+
+/** Everything the program reads from the `polls:` namespace, validated once by {@link loadStackConfig}. */
+export interface StackConfig {
+  project: string;
+  stack: string;
+  platform: Platform;
+  /** Container image to run; unset on the first deploy, which only builds the foundation (see docs/deploying.md). */
+  image?: string;
+  domain?: string;
+  /** Route 53 hosted zone that validates the certificate for `domain`. */
+  hostedZoneId?: string;
+  vpcCidr: string;
+  azCount: number;
+  natGatewayPerAz: boolean;
+  dbInstanceClass: string;
+  dbAllocatedStorage: number;
+  dbMultiAz: boolean;
+  dbBackupRetentionDays: number;
+  dbDeletionProtection: boolean;
+  dbFinalSnapshot: boolean;
+  minReplicas: number;
+  maxReplicas: number;
+  targetCpuUtilization: number;
+  logRetentionDays: number;
+  instanceType: string;
+  nodeInstanceType: string;
+  nodeMinSize: number;
+  nodeMaxSize: number;
+  kubernetesVersion: string;
+  clusterEndpointPublicAccess: boolean;
+  clusterPublicAccessCidrs: string[];
+}
+
+/** Seconds the service takes to finish in-flight requests after SIGTERM (its own shutdown timer). */
+export const serviceDrainSeconds = 10;
+/**
+ * Seconds a load balancer keeps a leaving target (ALB deregistration delay, pod preStop pause + grace):
+ * longer than the service's drain so no request is cut off mid-flight.
+ */
+export const connectionDrainSeconds = 15;
+/** The port the image listens on (its PORT). */
+export const servicePort = 3000;
+
+/** Retention periods CloudWatch Logs accepts. */
+const logRetentionChoices = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** A key's parser turns the raw config string (undefined when unset) into a value or throws a reason. */
+type Parser<T> = (raw: string | undefined) => T;
+
+class InvalidValue extends Error {}
+
+function required(raw: string | undefined): string {
+  if (raw === undefined || raw === '') throw new InvalidValue('is required');
+  return raw;
+}
+
+function optional(raw: string | undefined): string | undefined {
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function matching<T extends string | undefined>(pattern: RegExp, what: string, read: Parser<T>): Parser<T> {
+  return (raw) => {
+    const value = read(raw);
+    if (value !== undefined && !pattern.test(value)) throw new InvalidValue(`must be ${what}`);
+    return value;
+  };
+}
+
+function text(fallback: string): Parser<string> {
+  return (raw) => optional(raw) ?? fallback;
+}
+
+function oneOf<T extends string>(choices: readonly T[]): Parser<T> {
+  return (raw) => {
+    const value = required(raw);
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new InvalidValue(`must be one of ${choices.join(', ')}`);
+    }
+    return value as T;
+  };
+}
+
+function integer(fallback: number, min: number, max: number): Parser<number> {
+  return (raw) => {
+    const value = optional(raw);
+    if (value === undefined) return fallback;
+    if (!/^-?\d+$/.test(value)) throw new InvalidValue('must be an integer');
+    const number = Number(value);
+    if (number < min || number > max) throw new InvalidValue(`must be between ${min} and ${max}`);
+    return number;
+  };
+}
+
+function boolean(fallback: boolean): Parser<boolean> {
+  return (raw) => {
+    const value = optional(raw);
+    if (value === undefined) return fallback;
+    if (value !== 'true' && value !== 'false') throw new InvalidValue('must be true or false');
+    return value === 'true';
+  };
+}
+
+function listOf(fallback: string[], pattern: RegExp, what: string): Parser<string[]> {
+  return (raw) => {
+    const value = optional(raw);
+    if (value === undefined) return fallback;
+    let list: unknown;
+    try {
+      list = JSON.parse(value);
+    } catch {
+      throw new InvalidValue('must be a list');
+    }
+    if (!Array.isArray(list) || list.length === 0) throw new InvalidValue('must be a non-empty list');
+    for (const item of list) {
+      if (typeof item !== 'string' || !pattern.test(item)) throw new InvalidValue(`must hold only ${what}`);
+    }
+    return list as string[];
+  };
+}
+
+const ipv4Cidr = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:[12]?\d|3[0-2])$/;
+const vpcCidr = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:1[6-9]|2[0-4])$/;
+const hostName = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const ec2InstanceType = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+
+/** The parser of every `polls:` key; its defaults are the ones Pulumi.yaml declares (a test keeps them equal). */
+const schema = {
+  platform: oneOf<Platform>(['ec2', 'eks']),
+  image: matching(/^[a-z0-9][\w.\-/:@]*$/, 'a container image reference', optional),
+  domain: matching(hostName, 'a lower-case DNS host name', optional),
+  hostedZoneId: matching(/^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id (Z…)', optional),
+  vpcCidr: matching(vpcCidr, 'an IPv4 CIDR block from /16 to /24', text('10.0.0.0/16')),
+  azCount: integer(2, 2, 6),
+  natGatewayPerAz: boolean(false),
+  dbInstanceClass: matching(
+    /^db\.[a-z0-9-]+\.[a-z0-9]+$/,
+    'an RDS instance class (db.…)',
+    text('db.t4g.micro'),
+  ),
+  dbAllocatedStorage: integer(20, 20, 65536),
+  dbMultiAz: boolean(false),
+  dbBackupRetentionDays: integer(7, 0, 35),
+  dbDeletionProtection: boolean(false),
+  dbFinalSnapshot: boolean(true),
+  minReplicas: integer(2, 1, 100),
+  maxReplicas: integer(4, 1, 100),
+  targetCpuUtilization: integer(60, 10, 95),
+  logRetentionDays: integer(30, 1, 3653),
+  instanceType: matching(ec2InstanceType, 'an EC2 instance type', text('t3.small')),
+  nodeInstanceType: matching(ec2InstanceType, 'an EC2 instance type', text('t3.medium')),
+  nodeMinSize: integer(2, 1, 100),
+  nodeMaxSize: integer(4, 1, 100),
+  kubernetesVersion: matching(/^1\.\d{2}$/, 'a Kubernetes minor version such as 1.34', text('1.34')),
+  clusterEndpointPublicAccess: boolean(true),
+  clusterPublicAccessCidrs: listOf(['0.0.0.0/0'], ipv4Cidr, 'IPv4 CIDR blocks'),
+} satisfies { [Key in keyof Omit<StackConfig, 'project' | 'stack'>]-?: Parser<StackConfig[Key]> };
+
+export type ConfigKey = keyof typeof schema;
+
+/** Every `polls:` key the program reads. */
+export const configKeys = Object.keys(schema) as ConfigKey[];
+
+/** The value a key takes when it is unset (undefined for required or optional-without-default keys). */
+export function configDefault(key: ConfigKey): unknown {
+  try {
+    return schema[key](undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+function parse<Key extends ConfigKey>(key: Key, raw: string | undefined): ReturnType<(typeof schema)[Key]> {
+  try {
+    return schema[key](raw) as ReturnType<(typeof schema)[Key]>;
+  } catch (error) {
+    if (error instanceof InvalidValue)
+      throw new Error(`polls:${key} ${error.message} (got ${JSON.stringify(raw)})`);
+    throw error;
+  }
+}
+
+function atLeast(key: ConfigKey, value: number, otherKey: ConfigKey, other: number): void {
+  if (value < other) throw new Error(`polls:${key} must be at least polls:${otherKey} (${value} < ${other})`);
+}
+
+/** Reads and validates the stack's `polls:` configuration; any invalid value throws an Error naming its key. */
+export function loadStackConfig(): StackConfig {
+  const project = pulumi.getProject();
+  const raw = pulumi.runtime.allConfig();
+  const unknownKeys = Object.keys(raw)
+    .filter((key) => key.startsWith(`${project}:`))
+    .map((key) => key.slice(project.length + 1))
+    .filter((key) => !(configKeys as string[]).includes(key));
+  if (unknownKeys.length > 0) {
+    throw new Error(`unknown config ${unknownKeys.map((key) => `${project}:${key}`).join(', ')} (a typo?)`);
+  }
+  const read = <Key extends ConfigKey>(key: Key) => parse(key, raw[`${project}:${key}`]);
+  const config: StackConfig = {
+    project,
+    stack: pulumi.getStack(),
+    platform: read('platform'),
+    image: read('image'),
+    domain: read('domain'),
+    hostedZoneId: read('hostedZoneId'),
+    vpcCidr: read('vpcCidr'),
+    azCount: read('azCount'),
+    natGatewayPerAz: read('natGatewayPerAz'),
+    dbInstanceClass: read('dbInstanceClass'),
+    dbAllocatedStorage: read('dbAllocatedStorage'),
+    dbMultiAz: read('dbMultiAz'),
+    dbBackupRetentionDays: read('dbBackupRetentionDays'),
+    dbDeletionProtection: read('dbDeletionProtection'),
+    dbFinalSnapshot: read('dbFinalSnapshot'),
+    minReplicas: read('minReplicas'),
+    maxReplicas: read('maxReplicas'),
+    targetCpuUtilization: read('targetCpuUtilization'),
+    logRetentionDays: read('logRetentionDays'),
+    instanceType: read('instanceType'),
+    nodeInstanceType: read('nodeInstanceType'),
+    nodeMinSize: read('nodeMinSize'),
+    nodeMaxSize: read('nodeMaxSize'),
+    kubernetesVersion: read('kubernetesVersion'),
+    clusterEndpointPublicAccess: read('clusterEndpointPublicAccess'),
+    clusterPublicAccessCidrs: read('clusterPublicAccessCidrs'),
+  };
+  atLeast('maxReplicas', config.maxReplicas, 'minReplicas', config.minReplicas);
+  atLeast('nodeMaxSize', config.nodeMaxSize, 'nodeMinSize', config.nodeMinSize);
+  if (!logRetentionChoices.includes(config.logRetentionDays)) {
+    throw new Error(`polls:logRetentionDays must be one of ${logRetentionChoices.join(', ')}`);
+  }
+  if (config.domain !== undefined && config.hostedZoneId === undefined) {
+    throw new Error('polls:hostedZoneId is required when polls:domain is set (it validates the certificate)');
+  }
+  return config;
+}

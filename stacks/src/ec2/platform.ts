@@ -1,0 +1,241 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { connectionDrainSeconds, servicePort } from '../config';
+import { postgresPort } from '../database';
+import type { PlatformArgs, PlatformOutputs } from '../platform';
+import { encryptedRootVolume, imdsV2Only } from '../instance-hardening';
+import { named } from '../tags';
+import { InstanceRole } from './instance-role';
+import { LoadBalancer } from './load-balancer';
+import { renderUserData } from './user-data';
+
+/** Seconds a new instance gets to install Docker, pull, migrate and pass health checks before ELB checks count. */
+export const healthCheckGraceSeconds = 300;
+/** Seconds after boot before a new instance's metrics count for scaling and instance refresh. */
+const instanceWarmupSeconds = 180;
+const rootVolumeGb = 20;
+
+/** Graviton instance types (t4g, m7g, c7gn…) run arm64 images; the rest x86_64. */
+export function architectureOf(instanceType: string): 'arm64' | 'x86_64' {
+  return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? 'arm64' : 'x86_64';
+}
+
+/**
+ * The service on EC2: an Auto Scaling group of Amazon Linux instances in the private subnets, each running
+ * the image under systemd, behind an ALB in the public subnets. No SSH anywhere: Session Manager instead.
+ */
+export class Ec2Platform extends pulumi.ComponentResource implements PlatformOutputs {
+  readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('polls:ec2:Platform', name, {}, opts);
+    const parent = { parent: this };
+    const { config, network, tags } = args;
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: `/${config.project}/${config.stack}/service`, retentionInDays: config.logRetentionDays, tags },
+      parent,
+    );
+
+    const role = new InstanceRole(
+      `${name}-instance`,
+      {
+        repositoryArn: args.registry.arn,
+        secretArn: args.appSecrets.secretArn,
+        logGroupArn: logGroup.arn,
+        tags,
+      },
+      parent,
+    );
+
+    const loadBalancer = new LoadBalancer(
+      `${name}-lb`,
+      {
+        vpcId: network.vpcId,
+        publicSubnetIds: network.publicSubnetIds,
+        targetPort: servicePort,
+        healthCheckPath: '/readyz',
+        deregistrationDelaySeconds: connectionDrainSeconds,
+        https:
+          config.domain && config.hostedZoneId
+            ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
+            : undefined,
+        tags,
+      },
+      parent,
+    );
+
+    const instanceSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-instance-sg`,
+      {
+        vpcId: network.vpcId,
+        description: 'polls service instances: web traffic from the load balancer only',
+        tags,
+      },
+      parent,
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-instance-from-lb`,
+      {
+        securityGroupId: instanceSecurityGroup.id,
+        description: 'The service port, from the load balancer',
+        ipProtocol: 'tcp',
+        fromPort: servicePort,
+        toPort: servicePort,
+        referencedSecurityGroupId: loadBalancer.securityGroupId,
+        tags,
+      },
+      parent,
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-lb-to-instance`,
+      {
+        securityGroupId: loadBalancer.securityGroupId,
+        description: 'The service port on the instances',
+        ipProtocol: 'tcp',
+        fromPort: servicePort,
+        toPort: servicePort,
+        referencedSecurityGroupId: instanceSecurityGroup.id,
+        tags,
+      },
+      parent,
+    );
+    // HTTPS out (through NAT) reaches ECR, Secrets Manager, CloudWatch Logs, SSM and the package mirrors.
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-instance-to-https`,
+      {
+        securityGroupId: instanceSecurityGroup.id,
+        description: 'AWS APIs and package mirrors over HTTPS',
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: '0.0.0.0/0',
+        tags,
+      },
+      parent,
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-instance-to-db`,
+      {
+        securityGroupId: instanceSecurityGroup.id,
+        description: 'PostgreSQL',
+        ipProtocol: 'tcp',
+        fromPort: postgresPort,
+        toPort: postgresPort,
+        referencedSecurityGroupId: args.database.securityGroupId,
+        tags,
+      },
+      parent,
+    );
+    // The database admits this platform's instances; it never needs to know which platform that is.
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-db-from-instance`,
+      {
+        securityGroupId: args.database.securityGroupId,
+        description: 'PostgreSQL from the polls service instances',
+        ipProtocol: 'tcp',
+        fromPort: postgresPort,
+        toPort: postgresPort,
+        referencedSecurityGroupId: instanceSecurityGroup.id,
+        tags,
+      },
+      parent,
+    );
+
+    // The newest Amazon Linux 2023 image, as AWS publishes it; a new one rolls out on the next `pulumi up`.
+    const ami = aws.ssm.getParameterOutput(
+      {
+        name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(config.instanceType)}`,
+      },
+      parent,
+    );
+    const region = aws.getRegionOutput({}, parent).region;
+
+    const userData = pulumi
+      .all([region, args.appSecrets.secretArn, logGroup.name])
+      .apply(([regionName, secretArn, logGroupName]) =>
+        renderUserData({
+          image: args.image,
+          region: regionName,
+          secretArn,
+          logGroupName,
+          port: servicePort,
+          stopTimeoutSeconds: connectionDrainSeconds,
+        }),
+      );
+
+    const instanceTags = named(tags, `${name}-service`);
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+      `${name}-lt`,
+      {
+        description: 'polls service instance',
+        imageId: ami.insecureValue,
+        instanceType: config.instanceType,
+        iamInstanceProfile: { arn: role.instanceProfileArn },
+        vpcSecurityGroupIds: [instanceSecurityGroup.id],
+        metadataOptions: imdsV2Only,
+        blockDeviceMappings: [encryptedRootVolume(rootVolumeGb)],
+        userData: userData.apply((script) => Buffer.from(script).toString('base64')),
+        updateDefaultVersion: true,
+        tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({
+          resourceType,
+          tags: instanceTags,
+        })),
+        tags,
+      },
+      parent,
+    );
+
+    const group = new aws.autoscaling.Group(
+      `${name}-asg`,
+      {
+        vpcZoneIdentifiers: network.privateSubnetIds,
+        minSize: config.minReplicas,
+        maxSize: config.maxReplicas,
+        launchTemplate: {
+          id: launchTemplate.id,
+          version: pulumi.interpolate`${launchTemplate.latestVersion}`,
+        },
+        targetGroupArns: [loadBalancer.targetGroupArn],
+        // The load balancer's readiness probe decides health, not just "the VM is running".
+        healthCheckType: 'ELB',
+        healthCheckGracePeriod: healthCheckGraceSeconds,
+        defaultInstanceWarmup: instanceWarmupSeconds,
+        // On creation, `pulumi up` waits until the first instances serve.
+        minElbCapacity: config.minReplicas,
+        waitForCapacityTimeout: '15m',
+        // A new launch template version (image, AMI, settings) replaces instances, never dropping below min.
+        instanceRefresh: {
+          strategy: 'Rolling',
+          preferences: {
+            minHealthyPercentage: 100,
+            maxHealthyPercentage: 200,
+            instanceWarmup: String(instanceWarmupSeconds),
+            skipMatching: true,
+            autoRollback: true,
+          },
+        },
+        enabledMetrics: ['GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupMaxSize', 'GroupMinSize'],
+        tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+      },
+      parent,
+    );
+
+    new aws.autoscaling.Policy(
+      `${name}-cpu-target`,
+      {
+        autoscalingGroupName: group.name,
+        policyType: 'TargetTrackingScaling',
+        targetTrackingConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' },
+          targetValue: config.targetCpuUtilization,
+        },
+      },
+      parent,
+    );
+
+    this.url = loadBalancer.url;
+    this.registerOutputs({ url: this.url });
+  }
+}

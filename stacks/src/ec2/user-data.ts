@@ -1,0 +1,123 @@
+/** What an instance needs to know at boot. None of it is secret: secrets are fetched with the instance role. */
+export interface BootSettings {
+  image: string;
+  region: string;
+  /** ARN of the Secrets Manager secret holding the service's secret environment as JSON. */
+  secretArn: string;
+  logGroupName: string;
+  port: number;
+  /** Seconds `docker stop` waits for the service to drain before killing it. */
+  stopTimeoutSeconds: number;
+}
+
+/** The image's commands (see the Dockerfile). */
+export const migrateCommand = 'node service/dist/bin/migrate.js';
+export const serveCommand = 'node service/dist/bin/serve.js';
+
+/** RDS's CA bundle, so the service can verify the database's certificate and host name (verify-full). */
+const rdsCaBundleUrl = 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem';
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Runs before every start of the service (boot and restarts): fresh secrets and a registry login through
+ * the instance role, the image, then the migrations. The migration command takes a PostgreSQL advisory lock,
+ * so instances booting together run it one after another and all but the first find nothing to do.
+ */
+const controlScript = `#!/bin/bash
+set -euo pipefail
+# shellcheck source=/dev/null
+source /etc/polls/polls.conf
+
+container() {
+  local stream=$1
+  shift
+  docker run --env-file /run/polls/app.env \\
+    --env NODE_ENV=production --env TRUST_PROXY=true --env DATABASE_SSL=verify-full \\
+    --env NODE_EXTRA_CA_CERTS=/etc/polls/rds-ca.pem --volume /etc/polls/rds-ca.pem:/etc/polls/rds-ca.pem:ro \\
+    --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \\
+    --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group="$LOG_GROUP" \\
+    --log-opt awslogs-stream="$(cat /run/polls/instance-id)/$stream" --log-opt mode=non-blocking \\
+    "$@"
+}
+
+case "$1" in
+  prepare)
+    install -d -m 0700 /run/polls
+    # IMDSv2: a session token first, then the instance id that names this instance's log streams.
+    token=$(curl --fail --silent --request PUT --header 'X-aws-ec2-metadata-token-ttl-seconds: 60' \\
+      http://169.254.169.254/latest/api/token)
+    curl --fail --silent --header "X-aws-ec2-metadata-token: $token" \\
+      http://169.254.169.254/latest/meta-data/instance-id >/run/polls/instance-id
+    (umask 077 && aws secretsmanager get-secret-value --region "$REGION" --secret-id "$SECRET_ID" \\
+      --query SecretString --output text \\
+      | python3 -c 'import json, sys; print("".join(f"{k}={v}\\n" for k, v in json.load(sys.stdin).items()), end="")' \\
+      >/run/polls/app.env)
+    registry=$(echo "$IMAGE" | cut -d/ -f1)
+    if [[ $registry == *.dkr.ecr.*.amazonaws.com ]]; then
+      aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$registry"
+    fi
+    docker pull "$IMAGE"
+    docker rm --force polls >/dev/null 2>&1 || true
+    container migrate --rm "$IMAGE" ${migrateCommand}
+    ;;
+  serve)
+    container serve --name polls --rm --publish "$PORT:$PORT" --stop-timeout "$STOP_TIMEOUT" "$IMAGE" ${serveCommand}
+    ;;
+esac
+`;
+
+const unit = `[Unit]
+Description=polls service (container)
+Requires=docker.service
+After=docker.service network-online.target
+Wants=network-online.target
+
+[Service]
+ExecStartPre=/usr/local/bin/polls prepare
+ExecStart=/usr/local/bin/polls serve
+ExecStop=/usr/bin/docker stop polls
+Restart=always
+RestartSec=10
+TimeoutStartSec=900
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+/**
+ * The instance's user data: installs Docker, writes the non-secret settings, the control script and a
+ * systemd unit that keeps the service running (restarts, reboots), then starts it.
+ */
+export function renderUserData(settings: BootSettings): string {
+  const conf = [
+    `IMAGE=${shellQuote(settings.image)}`,
+    `REGION=${shellQuote(settings.region)}`,
+    `SECRET_ID=${shellQuote(settings.secretArn)}`,
+    `LOG_GROUP=${shellQuote(settings.logGroupName)}`,
+    `PORT=${settings.port}`,
+    `STOP_TIMEOUT=${settings.stopTimeoutSeconds}`,
+  ].join('\n');
+  return `#!/bin/bash
+set -euo pipefail
+dnf install -y docker
+systemctl enable --now docker
+
+install -d -m 0755 /etc/polls
+curl --fail --silent --show-error --location --retry 5 --output /etc/polls/rds-ca.pem ${rdsCaBundleUrl}
+cat >/etc/polls/polls.conf <<'POLLS_CONF'
+${conf}
+POLLS_CONF
+
+cat >/usr/local/bin/polls <<'POLLS_SCRIPT'
+${controlScript}POLLS_SCRIPT
+chmod 0755 /usr/local/bin/polls
+
+cat >/etc/systemd/system/polls.service <<'POLLS_UNIT'
+${unit}POLLS_UNIT
+systemctl daemon-reload
+systemctl enable --now polls.service
+`;
+}

@@ -1,0 +1,42 @@
+import * as aws from '@pulumi/aws';
+import type * as pulumi from '@pulumi/pulumi';
+import type { Tags } from '../tags';
+
+/** A trust policy letting one AWS service principal assume the role (and tag the session, which EKS needs). */
+export function trustPolicy(service: string, tagSession: boolean): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: tagSession ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'],
+      },
+    ],
+  });
+}
+
+/** A role for an AWS service with AWS-managed policies attached, each attachment a resource of its own. */
+export function serviceRole(
+  name: string,
+  args: { service: string; tagSession: boolean; managedPolicies: string[]; description: string; tags: Tags },
+  opts: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+  const role = new aws.iam.Role(
+    name,
+    {
+      assumeRolePolicy: trustPolicy(args.service, args.tagSession),
+      description: args.description,
+      tags: args.tags,
+    },
+    opts,
+  );
+  for (const policy of args.managedPolicies) {
+    new aws.iam.RolePolicyAttachment(
+      `${name}-${policy}`,
+      { role: role.name, policyArn: `arn:aws:iam::aws:policy/${policy}` },
+      opts,
+    );
+  }
+  return role;
+}

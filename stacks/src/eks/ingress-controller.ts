@@ -1,0 +1,79 @@
+import * as k8s from '@pulumi/kubernetes';
+import type * as pulumi from '@pulumi/pulumi';
+import { ingressController } from '../k8s/settings-from-config';
+
+/** F5 NGINX's maintained controller (the community ingress-nginx is retired); chart 2.7.2 ships controller 5.6.2. */
+export const ingressControllerChart = {
+  chart: 'nginx-ingress',
+  version: '2.7.2',
+  repo: 'https://helm.nginx.com/stable',
+} as const;
+
+/** The release name is fixed: the chart derives the controller pods' labels (and NetworkPolicy sources) from it. */
+export const ingressControllerReleaseName = ingressController.podLabels['app.kubernetes.io/instance'];
+
+export const ingressControllerReplicas = 2;
+
+/** Values for the chart; exported so tests read the same object the Release gets. */
+export function ingressControllerValues(): Record<string, unknown> {
+  const podLabels = ingressController.podLabels;
+  return {
+    controller: {
+      kind: 'deployment',
+      replicaCount: ingressControllerReplicas,
+      ingressClass: { name: ingressController.className, create: true, setAsDefaultIngress: false },
+      // Without a domain the workload's Ingress has no host and answers on the load balancer's name.
+      allowEmptyIngressHost: true,
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      podDisruptionBudget: { enabled: true, minAvailable: 1 },
+      topologySpreadConstraints: [
+        {
+          topologyKey: 'topology.kubernetes.io/zone',
+          maxSkew: 1,
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: podLabels },
+        },
+      ],
+      readOnlyRootFilesystem: true,
+      config: { entries: { 'ssl-protocols': 'TLSv1.2 TLSv1.3', 'server-tokens': 'False' } },
+      // The controller would otherwise report usage data to F5.
+      telemetryReporting: { enable: false },
+      service: {
+        type: 'LoadBalancer',
+        // Local keeps the client's address and skips a second hop between nodes.
+        externalTrafficPolicy: 'Local',
+        annotations: {
+          // A Network Load Balancer passing TCP through: TLS ends at NGINX, which also redirects HTTP.
+          'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+          'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true',
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The controller, `ingressControllerReplicas` pods behind an AWS NLB. `dependsOn` must hold the node group
+ * and the network: then `pulumi destroy` uninstalls the release (and so deletes the load balancer) before it
+ * removes the nodes, subnets and gateways the load balancer is attached to.
+ */
+export function ingressControllerRelease(
+  name: string,
+  opts: pulumi.CustomResourceOptions,
+): k8s.helm.v3.Release {
+  return new k8s.helm.v3.Release(
+    `${name}-nginx-ingress`,
+    {
+      name: ingressControllerReleaseName,
+      namespace: ingressController.namespace,
+      createNamespace: true,
+      chart: ingressControllerChart.chart,
+      version: ingressControllerChart.version,
+      repositoryOpts: { repo: ingressControllerChart.repo },
+      values: ingressControllerValues(),
+      atomic: true,
+      timeout: 600,
+    },
+    opts,
+  );
+}

@@ -1,0 +1,85 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { encryptedRootVolume, imdsV2Only } from '../instance-hardening';
+import { named, type Tags } from '../tags';
+import { serviceRole } from './iam';
+
+export interface NodeGroupArgs {
+  cluster: aws.eks.Cluster;
+  subnetIds: pulumi.Input<string>[];
+  instanceType: string;
+  minSize: number;
+  maxSize: number;
+  tags: Tags;
+}
+
+/** Root volume of each node: images and pod scratch space. */
+const rootVolumeGb = 40;
+
+/**
+ * The managed node group in the private subnets. Its launch template requires IMDSv2 with a hop limit of 1,
+ * so a pod (one network hop further than the node) cannot read the node role's credentials from the
+ * instance metadata service. EKS picks the AMI (Amazon Linux 2023) and writes the bootstrap user data.
+ */
+export function nodeGroup(
+  name: string,
+  args: NodeGroupArgs,
+  opts: pulumi.CustomResourceOptions,
+): aws.eks.NodeGroup {
+  const { tags } = args;
+  const role = serviceRole(
+    `${name}-node-role`,
+    {
+      service: 'ec2.amazonaws.com',
+      tagSession: false,
+      // The CNI policy stays on the node role: aws-node runs on the host network, and the hop limit keeps
+      // ordinary pods from borrowing it.
+      managedPolicies: [
+        'AmazonEKSWorkerNodePolicy',
+        'AmazonEKS_CNI_Policy',
+        'AmazonEC2ContainerRegistryPullOnly',
+      ],
+      description: `EKS nodes of ${name}`,
+      tags,
+    },
+    opts,
+  );
+
+  const launchTemplate = new aws.ec2.LaunchTemplate(
+    `${name}-nodes`,
+    {
+      description: `EKS nodes of ${name}: IMDSv2 only, hop limit 1, encrypted root volume`,
+      metadataOptions: imdsV2Only,
+      blockDeviceMappings: [encryptedRootVolume(rootVolumeGb)],
+      tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({
+        resourceType,
+        tags: named(tags, `${name}-node`),
+      })),
+      updateDefaultVersion: true,
+      tags,
+    },
+    opts,
+  );
+
+  return new aws.eks.NodeGroup(
+    `${name}-nodes`,
+    {
+      clusterName: args.cluster.name,
+      nodeRoleArn: role.arn,
+      subnetIds: args.subnetIds,
+      instanceTypes: [args.instanceType],
+      amiType: 'AL2023_x86_64_STANDARD',
+      capacityType: 'ON_DEMAND',
+      scalingConfig: { minSize: args.minSize, maxSize: args.maxSize, desiredSize: args.minSize },
+      // A node upgrade replaces one node at a time, so the workload's disruption budget always holds.
+      updateConfig: { maxUnavailable: 1 },
+      launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+      tags,
+    },
+    {
+      ...opts,
+      // The cluster autoscaler or a person may change the desired size; a deploy must not undo that.
+      ignoreChanges: ['scalingConfig.desiredSize'],
+    },
+  );
+}

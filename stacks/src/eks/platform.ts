@@ -1,0 +1,138 @@
+import * as aws from '@pulumi/aws';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { postgresPort } from '../database';
+import { workloadSettings } from '../k8s/settings-from-config';
+import type { PlatformArgs, PlatformOutputs } from '../platform';
+import { deployerAccess } from './access';
+import { nodeAddons, workloadAddons } from './addons';
+import { certificateIssuer } from './certificates';
+import { controlPlane } from './cluster';
+import { ingressControllerRelease } from './ingress-controller';
+import { kubeconfig } from './kubeconfig';
+import { nodeGroup } from './node-group';
+import { ServiceWorkload } from './workload';
+
+/**
+ * The eks platform: an EKS cluster with a managed node group in the private subnets, the F5 NGINX ingress
+ * controller behind an NLB, cert-manager when there is a domain, and the service workload.
+ */
+export class EksPlatform extends pulumi.ComponentResource implements PlatformOutputs {
+  readonly url: pulumi.Output<string>;
+  /** Secret: it names the cluster and its endpoint; it holds no credentials (`aws eks get-token`). */
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly clusterName: pulumi.Output<string>;
+
+  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('polls:eks:EksPlatform', name, {}, opts);
+    const { config, network, tags } = args;
+    const parent = { parent: this };
+
+    const cluster = controlPlane(
+      name,
+      {
+        clusterName: `${config.project}-${config.stack}`,
+        kubernetesVersion: config.kubernetesVersion,
+        subnetIds: network.privateSubnetIds,
+        endpointPublicAccess: config.clusterEndpointPublicAccess,
+        publicAccessCidrs: config.clusterPublicAccessCidrs,
+        logRetentionDays: config.logRetentionDays,
+        tags,
+      },
+      parent,
+    );
+    this.clusterName = cluster.name;
+    const region = cluster.arn.apply((arn) => arn.split(':')[3] ?? '');
+
+    const admin = deployerAccess(name, cluster, tags, parent);
+    const networking = nodeAddons(name, cluster, tags, parent);
+    const nodes = nodeGroup(
+      name,
+      {
+        cluster,
+        subnetIds: network.privateSubnetIds,
+        instanceType: config.nodeInstanceType,
+        minSize: config.nodeMinSize,
+        maxSize: config.nodeMaxSize,
+        tags,
+      },
+      { parent: this, dependsOn: networking },
+    );
+    const clusterServices = workloadAddons(name, cluster, tags, { parent: this, dependsOn: [nodes] });
+
+    // Nodes and pods share the cluster security group (no security groups for pods): it alone reaches RDS.
+    const databaseAccess = new aws.vpc.SecurityGroupIngressRule(
+      `${name}-database-from-cluster`,
+      {
+        securityGroupId: args.database.securityGroupId,
+        referencedSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: postgresPort,
+        toPort: postgresPort,
+        description: 'PostgreSQL from the EKS nodes and pods',
+        tags,
+      },
+      parent,
+    );
+
+    const clusterKubeconfig = pulumi
+      .all([cluster.name, cluster.arn, cluster.endpoint, cluster.certificateAuthority.data])
+      .apply(([clusterName, arn, endpoint, certificateAuthority]) =>
+        kubeconfig({ name: clusterName, arn, endpoint, certificateAuthority }),
+      );
+    this.kubeconfig = pulumi.secret(clusterKubeconfig);
+    const provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: false },
+      { parent: this, dependsOn: [admin] },
+    );
+    const inCluster = { parent: this, provider };
+
+    // Nothing runs in the cluster before its nodes, DNS and metrics exist; teardown removes it all first.
+    const clusterReady = [nodes, ...clusterServices, network];
+    const controller = ingressControllerRelease(name, { ...inCluster, dependsOn: clusterReady });
+
+    // loadStackConfig guarantees a hosted zone whenever there is a domain.
+    const site =
+      config.domain && config.hostedZoneId
+        ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
+        : undefined;
+    const issuer =
+      site &&
+      certificateIssuer(name, { cluster, region, ...site, after: clusterReady, tags }, parent, inCluster);
+
+    const workload = new ServiceWorkload(
+      `${name}-service`,
+      {
+        settings: workloadSettings(config, args.image),
+        secrets: { databaseUrl: args.appSecrets.databaseUrl, sessionKeys: args.appSecrets.sessionKeys },
+        provider,
+        ingressController: controller,
+        ingressDependencies: issuer ? [issuer] : [],
+        podDependencies: [...clusterReady, databaseAccess],
+      },
+      parent,
+    );
+
+    if (site) {
+      // The site's name points at the NLB; an alias works at a zone apex too.
+      const loadBalancerZone = aws.lb.getHostedZoneIdOutput({ loadBalancerType: 'network' }, parent);
+      new aws.route53.Record(
+        `${name}-site-record`,
+        {
+          zoneId: site.hostedZoneId,
+          name: site.domain,
+          type: 'A',
+          aliases: [
+            { name: workload.loadBalancerHostname, zoneId: loadBalancerZone.id, evaluateTargetHealth: true },
+          ],
+        },
+        parent,
+      );
+      this.url = pulumi.output(`https://${site.domain}`);
+    } else {
+      this.url = pulumi.interpolate`http://${workload.loadBalancerHostname}`;
+    }
+    this.registerOutputs({ url: this.url, kubeconfig: this.kubeconfig, clusterName: this.clusterName });
+  }
+}

@@ -1,0 +1,54 @@
+import * as pulumi from '@pulumi/pulumi';
+import { loadStackConfig } from './config';
+import { Database } from './database';
+import { Ec2Platform } from './ec2/platform';
+import { EksPlatform } from './eks/platform';
+import { Network } from './network';
+import type { StackOutputs } from './platform';
+import { Registry } from './registry';
+import { AppSecrets } from './secrets';
+import { stackTags } from './tags';
+
+/** The program: read config once, build the shared tiers, then the platform the stack asks for. */
+async function deploy(): Promise<StackOutputs> {
+  const config = loadStackConfig();
+  const tags = stackTags(config);
+
+  const network = new Network('polls', {
+    vpcCidr: config.vpcCidr,
+    azCount: config.azCount,
+    natGatewayPerAz: config.natGatewayPerAz,
+    tags,
+  });
+  const registry = new Registry('polls', { tags });
+  const database = new Database('polls-db', {
+    vpcId: network.vpcId,
+    privateSubnetIds: network.privateSubnetIds,
+    instanceClass: config.dbInstanceClass,
+    allocatedStorageGb: config.dbAllocatedStorage,
+    multiAz: config.dbMultiAz,
+    backupRetentionDays: config.dbBackupRetentionDays,
+    deletionProtection: config.dbDeletionProtection,
+    finalSnapshot: config.dbFinalSnapshot,
+    tags,
+  });
+  const appSecrets = new AppSecrets('polls', { databaseConnection: database.connection, tags });
+
+  const outputs: StackOutputs = {
+    platform: config.platform,
+    repositoryUrl: registry.repositoryUrl,
+    dbEndpoint: database.endpoint,
+  };
+  // The first deploy has no image yet: it builds the foundation, so the pipeline can push to the registry.
+  if (config.image === undefined) return outputs;
+
+  const platformArgs = { config, image: config.image, network, registry, database, appSecrets, tags };
+  if (config.platform === 'ec2') {
+    const platform = new Ec2Platform('polls', platformArgs);
+    return { ...outputs, url: platform.url };
+  }
+  const platform = new EksPlatform('polls', platformArgs);
+  return { ...outputs, url: platform.url, kubeconfig: pulumi.secret(platform.kubeconfig) };
+}
+
+export = deploy;

@@ -1,0 +1,50 @@
+import type { IIngress, IIngressRule } from 'kubernetes-models/networking.k8s.io/v1';
+import { httpPortName } from './deployment';
+import { serviceName } from './service';
+import { componentLabels, type WorkloadSettings } from './settings';
+
+export function tlsSecretName(settings: WorkloadSettings): string {
+  return `${settings.appName}-tls`;
+}
+
+/**
+ * Routes every path to the web Service. With a domain, cert-manager issues the certificate named in `tls` and
+ * the F5 NGINX controller redirects HTTP to HTTPS and sends HSTS (`nginx.org/*` annotations, not the retired
+ * community controller's `nginx.ingress.kubernetes.io/*`). Without one, the rule has no host and the controller
+ * serves it on the load balancer's own name over HTTP.
+ */
+export function ingress(settings: WorkloadSettings): IIngress {
+  const rule: IIngressRule = {
+    http: {
+      paths: [
+        {
+          path: '/',
+          pathType: 'Prefix',
+          backend: { service: { name: serviceName(settings), port: { name: httpPortName } } },
+        },
+      ],
+    },
+  };
+  const domain = settings.domain;
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {
+      name: settings.appName,
+      namespace: settings.namespace,
+      labels: componentLabels(settings, 'web'),
+      ...(domain && {
+        annotations: {
+          'cert-manager.io/cluster-issuer': settings.clusterIssuer,
+          'nginx.org/ssl-redirect': 'true',
+          'nginx.org/hsts': 'true',
+        },
+      }),
+    },
+    spec: {
+      ingressClassName: settings.ingressController.className,
+      rules: [domain ? { host: domain, ...rule } : rule],
+      ...(domain && { tls: [{ hosts: [domain], secretName: tlsSecretName(settings) }] }),
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * `npm run render:k8s -- --stack dev [--image REF] [--out DIR]`: writes the workload as plain YAML for
+ * `kubectl apply`, from the same object builders the Pulumi program uses, after checking it against the
+ * Kubernetes schemas and the semantic checks. See docs/eks.md for the apply order.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as pulumi from '@pulumi/pulumi';
+import { parse } from 'yaml';
+import { loadStackConfig, type StackConfig } from '../config';
+import { semanticProblems } from './checks';
+import { workload, workloadObjects } from './manifests';
+import { migrationJobName } from './migration-job';
+import { renderFiles, secretPlaceholders, secretTemplateFile } from './render';
+import { schemaProblems } from './schema';
+import { workloadSettings } from './settings-from-config';
+
+const repositoryRoot = resolve(__dirname, '../../..');
+
+/** Reads Pulumi.<stack>.yaml through the program's own config validation (secure values are not needed). */
+function readStackConfig(stack: string): StackConfig {
+  const project = (parse(readFileSync(join(repositoryRoot, 'Pulumi.yaml'), 'utf8')) as { name: string }).name;
+  const file = join(repositoryRoot, `Pulumi.${stack}.yaml`);
+  const values = (parse(readFileSync(file, 'utf8')) as { config?: Record<string, unknown> }).config ?? {};
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value === 'object' && value !== null && 'secure' in value) continue;
+    config[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  process.env.PULUMI_NODEJS_PROJECT = project;
+  process.env.PULUMI_NODEJS_STACK = stack;
+  pulumi.runtime.setAllConfig(config);
+  return loadStackConfig();
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: { stack: { type: 'string' }, image: { type: 'string' }, out: { type: 'string' } },
+  });
+  if (!values.stack) throw new Error('--stack is required (dev or prod)');
+  const config = readStackConfig(values.stack);
+  const image = values.image ?? config.image;
+  if (!image) throw new Error(`polls:image is not set in Pulumi.${values.stack}.yaml: pass --image REF`);
+  const settings = workloadSettings(config, image);
+  const objects = workload(settings, secretPlaceholders);
+  const problems = [
+    ...schemaProblems(workloadObjects(objects)),
+    ...semanticProblems(workloadObjects(objects)),
+  ];
+  if (problems.length > 0) throw new Error(`the manifests are not valid:\n${problems.join('\n')}`);
+  const secretVariables = Object.values(secretPlaceholders).join(' ');
+  const out = resolve(values.out ?? join('dist', 'k8s', values.stack));
+  mkdirSync(out, { recursive: true });
+  for (const [name, text] of renderFiles(objects)) writeFileSync(join(out, name), text);
+  console.log(`wrote ${out}
+apply with:
+  kubectl apply -f ${join(out, '00-namespace.yaml')}
+  POLLS_DATABASE_URL=… POLLS_SESSION_KEYS=… envsubst '${secretVariables}' < ${join(out, secretTemplateFile)} | kubectl apply -f -
+  kubectl apply -f ${join(out, '10-network-policies.yaml')} -f ${join(out, '20-migration-job.yaml')}
+  kubectl -n ${settings.namespace} wait --for=condition=complete --timeout=15m job/${migrationJobName(settings)}
+  kubectl apply -f ${out}`);
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(`render:k8s: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

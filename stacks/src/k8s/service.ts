@@ -1,0 +1,27 @@
+import type { IService } from 'kubernetes-models/v1';
+import { httpPortName } from './deployment';
+import { componentLabels, selectorLabels, type WorkloadSettings } from './settings';
+
+export const servicePort = 80;
+
+export function serviceName(settings: WorkloadSettings): string {
+  return settings.appName;
+}
+
+/** Cluster-internal address of the web pods; only the ingress controller reaches it (see network policies). */
+export function service(settings: WorkloadSettings): IService {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: serviceName(settings),
+      namespace: settings.namespace,
+      labels: componentLabels(settings, 'web'),
+    },
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorLabels(settings, 'web'),
+      ports: [{ name: httpPortName, port: servicePort, targetPort: httpPortName, protocol: 'TCP' }],
+    },
+  };
+}

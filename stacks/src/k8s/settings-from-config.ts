@@ -1,0 +1,36 @@
+import type { StackConfig } from '../config';
+import type { IngressControllerSelector, WorkloadSettings } from './settings';
+
+/** The controller the workload is exposed through; the EKS platform installs it with these names. */
+export const ingressController: IngressControllerSelector = {
+  className: 'nginx',
+  namespace: 'nginx-ingress',
+  // The chart's selector labels: its name and the Helm release name (fixed, see eks/ingress-controller.ts).
+  podLabels: { 'app.kubernetes.io/name': 'nginx-ingress', 'app.kubernetes.io/instance': 'nginx-ingress' },
+};
+
+/** The cert-manager ClusterIssuer the EKS platform creates for `domain`. */
+export const clusterIssuerName = 'letsencrypt';
+
+/**
+ * The workload's settings for a stack. `require` rather than `verify-full`: the image trusts the public CAs
+ * only, and RDS certificates chain to Amazon's RDS roots.
+ */
+export function workloadSettings(config: StackConfig, image: string): WorkloadSettings {
+  return {
+    appName: config.project,
+    namespace: config.project,
+    instance: config.stack,
+    image,
+    minReplicas: config.minReplicas,
+    maxReplicas: config.maxReplicas,
+    targetCpuUtilization: config.targetCpuUtilization,
+    ...(config.domain !== undefined && { domain: config.domain }),
+    clusterIssuer: clusterIssuerName,
+    logLevel: 'info',
+    databaseSsl: 'require',
+    databaseCidrs: [config.vpcCidr],
+    databasePort: 5432,
+    ingressController,
+  };
+}

@@ -1,0 +1,54 @@
+/** Everything the workload objects depend on; built once from the stack config (see settings-from-config.ts). */
+export interface WorkloadSettings {
+  /** Prefix of every object name and the `app.kubernetes.io/name` label. */
+  appName: string;
+  namespace: string;
+  /** The `app.kubernetes.io/instance` label: the Pulumi stack the objects belong to. */
+  instance: string;
+  image: string;
+  minReplicas: number;
+  maxReplicas: number;
+  targetCpuUtilization: number;
+  /** Host name for the Ingress; when set, TLS from cert-manager and an HTTP → HTTPS redirect. */
+  domain?: string;
+  /** The cert-manager ClusterIssuer that signs the certificate for `domain`. */
+  clusterIssuer: string;
+  logLevel: string;
+  /** `verify-full` or `require`: RDS for PostgreSQL 15+ refuses plain connections. */
+  databaseSsl: 'verify-full' | 'require';
+  /** Where the database lives; the pods may open connections to these ranges on `databasePort` only. */
+  databaseCidrs: string[];
+  databasePort: number;
+  ingressController: IngressControllerSelector;
+}
+
+/** How the workload recognises the ingress controller's pods (allowed in by a NetworkPolicy). */
+export interface IngressControllerSelector {
+  className: string;
+  namespace: string;
+  podLabels: Record<string, string>;
+}
+
+export type Component = 'web' | 'migrate';
+
+/** Labels shared by every object of the workload. */
+export function commonLabels(settings: WorkloadSettings): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': settings.appName,
+    'app.kubernetes.io/instance': settings.instance,
+    'app.kubernetes.io/part-of': settings.appName,
+  };
+}
+
+/** Labels that select the pods of one component; the web Service must never select migration pods. */
+export function selectorLabels(settings: WorkloadSettings, component: Component): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': settings.appName,
+    'app.kubernetes.io/instance': settings.instance,
+    'app.kubernetes.io/component': component,
+  };
+}
+
+export function componentLabels(settings: WorkloadSettings, component: Component): Record<string, string> {
+  return { ...commonLabels(settings), ...selectorLabels(settings, component) };
+}

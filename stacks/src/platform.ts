@@ -1,0 +1,36 @@
+import type * as pulumi from '@pulumi/pulumi';
+import type { StackConfig } from './config';
+import type { Database } from './database';
+import type { Network } from './network';
+import type { Registry } from './registry';
+import type { AppSecrets } from './secrets';
+import type { Tags } from './tags';
+
+/** What every platform (ec2, eks) is built from: the validated config and the shared tiers. */
+export interface PlatformArgs {
+  config: StackConfig;
+  /** The image to run, checked present by index.ts (the first deploy runs without one). */
+  image: string;
+  network: Network;
+  registry: Registry;
+  database: Database;
+  appSecrets: AppSecrets;
+  tags: Tags;
+}
+
+/** What index.ts exports from a platform. */
+export interface PlatformOutputs {
+  /** Where users reach the site: https://domain when a domain is set, otherwise the load balancer's http URL. */
+  url: pulumi.Output<string>;
+}
+
+/** The stack outputs DESIGN.md promises. */
+export interface StackOutputs {
+  /** Absent until the first image is deployed. */
+  url?: pulumi.Output<string>;
+  platform: string;
+  repositoryUrl: pulumi.Output<string>;
+  dbEndpoint: pulumi.Output<string>;
+  /** eks only, as a secret. */
+  kubeconfig?: pulumi.Output<string>;
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { postgresMajorVersion } from '../src/database';
+import { ec2Stack } from './support/ec2-stacks';
+import { isSecretWrapper } from './support/inputs';
+import type { ProgramRun } from './support/program';
+
+describe('database', () => {
+  let dev: ProgramRun;
+  let prod: ProgramRun;
+  before(async () => {
+    dev = await ec2Stack('dev');
+    prod = await ec2Stack('prod');
+  });
+  const instance = (run: ProgramRun) => run.one('aws:rds/instance:Instance').inputs;
+
+  it('runs the current PostgreSQL major version with its matching parameter family', () => {
+    assert.equal(instance(dev).engine, 'postgres');
+    assert.equal(instance(dev).engineVersion, postgresMajorVersion);
+    assert.equal(
+      dev.one('aws:rds/parameterGroup:ParameterGroup').inputs.family,
+      `postgres${postgresMajorVersion}`,
+    );
+  });
+
+  it('is not publicly accessible and lives in the private subnets', () => {
+    for (const run of [dev, prod]) {
+      assert.equal(instance(run).publiclyAccessible, false);
+      const subnetIds = run.one('aws:rds/subnetGroup:SubnetGroup').inputs.subnetIds as string[];
+      assert.ok(subnetIds.length >= 2);
+      assert.ok(
+        subnetIds.every((id) => /^polls-private-\d-id$/.test(id)),
+        subnetIds.join(),
+      );
+    }
+  });
+
+  it('stores its data encrypted on gp3', () => {
+    for (const run of [dev, prod]) {
+      assert.equal(instance(run).storageEncrypted, true);
+      assert.equal(instance(run).storageType, 'gp3');
+    }
+  });
+
+  it('forces TLS through its parameter group', () => {
+    const parameters = dev.one('aws:rds/parameterGroup:ParameterGroup').inputs.parameters;
+    assert.deepEqual(parameters, [{ name: 'rds.force_ssl', value: '1' }]);
+    assert.equal(instance(dev).parameterGroupName, 'polls-db-params');
+  });
+
+  it('is multi-AZ, deletion-protected and snapshotted on delete in prod', () => {
+    const inputs = instance(prod);
+    assert.equal(inputs.multiAz, true);
+    assert.equal(inputs.deletionProtection, true);
+    assert.equal(inputs.skipFinalSnapshot, false);
+    assert.equal(inputs.finalSnapshotIdentifier, 'polls-db-prod-final');
+    assert.equal(inputs.backupRetentionPeriod, 14);
+  });
+
+  it('is single-AZ and disposable in dev', () => {
+    const inputs = instance(dev);
+    assert.equal(inputs.multiAz, false);
+    assert.equal(inputs.deletionProtection, false);
+    assert.equal(inputs.skipFinalSnapshot, true);
+    assert.equal(inputs.finalSnapshotIdentifier, undefined);
+  });
+
+  it('takes its master password as a Pulumi secret', () => {
+    assert.ok(isSecretWrapper(instance(dev).password));
+    assert.equal(instance(dev).manageMasterUserPassword, undefined);
+  });
+
+  it('admits PostgreSQL only from the service instances’ security group', () => {
+    for (const run of [dev, prod]) {
+      const rules = run
+        .ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule')
+        .filter((rule) => rule.inputs.securityGroupId === 'polls-db-sg-id');
+      assert.equal(rules.length, 1);
+      assert.deepEqual(
+        [rules[0]!.inputs.fromPort, rules[0]!.inputs.toPort, rules[0]!.inputs.referencedSecurityGroupId],
+        [5432, 5432, 'polls-instance-sg-id'],
+      );
+      assert.equal(rules[0]!.inputs.cidrIpv4, undefined);
+      const group = run.named('polls-db-sg', 'aws:ec2/securityGroup:SecurityGroup');
+      assert.equal(group.inputs.ingress, undefined);
+    }
+  });
+});

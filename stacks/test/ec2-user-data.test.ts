@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { renderUserData, type BootSettings } from '../src/ec2/user-data';
+
+const settings: BootSettings = {
+  image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls:v1.2.3',
+  region: 'eu-west-1',
+  secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:polls-app-AbCdEf',
+  logGroupName: '/polls/dev/service',
+  port: 3000,
+  stopTimeoutSeconds: 15,
+};
+
+/** The body of a quoted here-document the user data writes to a file. */
+function hereDocument(script: string, marker: string): string {
+  const match = new RegExp(`<<'${marker}'\\n([\\s\\S]*?)^${marker}$`, 'm').exec(script);
+  if (!match?.[1]) throw new Error(`no here-document ${marker}`);
+  return match[1];
+}
+
+function check(command: string, args: string[], script: string) {
+  return spawnSync(command, args, { input: script, encoding: 'utf8' });
+}
+
+describe('ec2 user data', () => {
+  const script = renderUserData(settings);
+  const control = hereDocument(script, 'POLLS_SCRIPT');
+
+  it('is valid bash, and so is the control script it installs', () => {
+    for (const text of [script, control]) {
+      const result = check('bash', ['-n'], text);
+      assert.equal(result.status, 0, result.stderr);
+    }
+  });
+
+  it('passes shellcheck', function () {
+    if (check('shellcheck', ['--version'], '').error) this.skip();
+    for (const text of [script, control]) {
+      const result = check('shellcheck', ['--shell=bash', '-'], text);
+      assert.equal(result.status, 0, result.stdout);
+    }
+  });
+
+  it('writes the settings shell-quoted, so a value cannot run as a command', () => {
+    const conf = hereDocument(renderUserData({ ...settings, logGroupName: "/it's/$(reboot)" }), 'POLLS_CONF');
+    assert.match(conf, /^LOG_GROUP='\/it'\\''s\/\$\(reboot\)'$/m);
+  });
+
+  it('keeps the secrets file private to root and on tmpfs', () => {
+    assert.match(control, /install -d -m 0700 \/run\/polls/);
+    assert.match(
+      control,
+      /\(umask 077 && aws secretsmanager get-secret-value[\s\S]*>\/run\/polls\/app\.env\)/,
+    );
+    assert.match(control, /--env-file \/run\/polls\/app\.env/);
+  });
+
+  it('configures the service for RDS behind the load balancer', () => {
+    for (const variable of ['NODE_ENV=production', 'TRUST_PROXY=true', 'DATABASE_SSL=verify-full']) {
+      assert.ok(control.includes(`--env ${variable}`), variable);
+    }
+    assert.match(control, /NODE_EXTRA_CA_CERTS=\/etc\/polls\/rds-ca\.pem/);
+  });
+
+  it('logs in to ECR only for ECR images', () => {
+    assert.match(control, /if \[\[ \$registry == \*\.dkr\.ecr\.\*\.amazonaws\.com \]\]; then/);
+  });
+
+  it('migrates in the start step, so a failed migration keeps the service from starting and retries', () => {
+    const unit = hereDocument(script, 'POLLS_UNIT');
+    assert.match(unit, /^ExecStartPre=\/usr\/local\/bin\/polls prepare$/m);
+    assert.match(unit, /^ExecStart=\/usr\/local\/bin\/polls serve$/m);
+    assert.match(unit, /^Restart=always$/m);
+    const prepare = control.slice(control.indexOf('prepare)'), control.indexOf('serve)'));
+    assert.match(prepare, /container migrate --rm "\$IMAGE" node service\/dist\/bin\/migrate\.js/);
+  });
+});

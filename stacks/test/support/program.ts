@@ -1,0 +1,227 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { parse } from 'yaml';
+import deploy from '../../src/index';
+import { mockInvokes, mockResourceState } from './mock-aws';
+
+const repositoryRoot = path.resolve(__dirname, '../../..');
+
+export type StackName = 'dev' | 'prod';
+type ConfigValue = string | number | boolean | string[];
+
+/** A resource as the program registered it. */
+export interface RecordedResource {
+  type: string;
+  name: string;
+  /** Inputs as the provider would receive them; secrets appear as `{ <sig>: <secret sig>, value }`. */
+  inputs: Record<string, unknown>;
+  /** False for component resources. */
+  custom: boolean;
+  parent?: { type: string; name: string };
+  /** Every direct dependency: explicit `dependsOn` and resources whose outputs feed the inputs. */
+  dependencies: string[];
+  /** Only the explicit `dependsOn` dependencies (by name). */
+  dependsOn: string[];
+}
+
+export interface RecordedOutput {
+  value: unknown;
+  secret: boolean;
+}
+
+export interface RunOptions {
+  stack: StackName;
+  /** `polls:` keys (without the namespace) set over the stack file's values; `null` unsets a key. */
+  config?: Record<string, ConfigValue | null>;
+  /** Computed outputs for resource types the default mocks don't know (merged over the inputs). */
+  extraState?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
+  /** Answers for invokes the default mocks don't know, by token. */
+  extraInvokes?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+}
+
+/** The resources and outputs of one program run under mocks. */
+export class ProgramRun {
+  constructor(
+    readonly resources: RecordedResource[],
+    readonly outputs: Record<string, RecordedOutput>,
+  ) {}
+
+  ofType(type: string): RecordedResource[] {
+    return this.resources.filter((resource) => resource.type === type);
+  }
+
+  /** The single resource of a type; throws when there are none or several. */
+  one(type: string): RecordedResource {
+    const found = this.ofType(type);
+    if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+    return found[0]!;
+  }
+
+  named(name: string, type?: string): RecordedResource {
+    const found = this.resources.find(
+      (resource) => resource.name === name && (!type || resource.type === type),
+    );
+    if (!found) throw new Error(`no resource named ${name}${type ? ` of type ${type}` : ''}`);
+    return found;
+  }
+
+  /** Resources whose type starts with the prefix (e.g. `aws:eks/`). */
+  withTypePrefix(prefix: string): RecordedResource[] {
+    return this.resources.filter((resource) => resource.type.startsWith(prefix));
+  }
+
+  /** Resource count by type, sorted by type: the figures the closing notes list. */
+  countsByType(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const { type } of [...this.resources].sort((a, b) => a.type.localeCompare(b.type))) {
+      counts[type] = (counts[type] ?? 0) + 1;
+    }
+    return counts;
+  }
+}
+
+/** A stack file's config as the Pulumi CLI hands it to the program: `namespace:key` → string. */
+export function readStackConfig(stack: StackName): Record<string, string> {
+  const file = parse(fs.readFileSync(path.join(repositoryRoot, `Pulumi.${stack}.yaml`), 'utf8')) as {
+    config?: Record<string, ConfigValue>;
+  };
+  return Object.fromEntries(
+    Object.entries(file.config ?? {}).map(([key, value]) => [key, configString(value)]),
+  );
+}
+
+function configString(value: ConfigValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The part of the mock monitor the harness wraps to see parents and dependencies, which mocks don't pass on. */
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(each: (value: { getUrnsList(): string[] }) => void): void };
+}
+interface RecordingMonitor {
+  registerResource(request: RegisterResourceRequest, callback: (...results: unknown[]) => void): unknown;
+}
+/** `waitForRPCs` is exported by the runtime but missing from its typings. */
+interface RuntimeWithRpcWait {
+  waitForRPCs(): Promise<void>;
+}
+
+function nameOfUrn(urn: string): string {
+  return urn.split('::').pop() ?? urn;
+}
+
+function typeOfUrn(urn: string): string {
+  return (urn.split('::')[2] ?? '').split('$').pop() ?? '';
+}
+
+async function settle(value: unknown): Promise<RecordedOutput> {
+  if (!pulumi.Output.isInstance(value)) return { value, secret: false };
+  const output = value as pulumi.Output<unknown>;
+  const resolved = await new Promise<unknown>((resolve) => output.apply(resolve));
+  return { value: resolved, secret: await pulumi.isSecret(output) };
+}
+
+/**
+ * Runs the Pulumi program under mocks for a stack file with config overrides and returns what it
+ * registered. Mocks are set first, then config, then the program runs; invokes the mocks don't know are
+ * answered with {} and reported afterwards as an error naming their tokens (a throwing mock would hang).
+ */
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+  const unmockedInvokes = new Set<string>();
+  const invokes = { ...mockInvokes, ...options.extraInvokes };
+  const resources: RecordedResource[] = [];
+  // The monitor hands each request to `newResource` synchronously, so this pairs every call with its request.
+  let pendingRequest: RegisterResourceRequest | undefined;
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        if (pendingRequest) resources.push(recordedResource(args, pendingRequest));
+        const { id, state } = mockResourceState(args);
+        return { id, state: { ...state, ...options.extraState?.(args) } };
+      },
+      call: (args) => {
+        const answer = invokes[args.token];
+        if (answer) return answer(args.inputs as Record<string, unknown>);
+        unmockedInvokes.add(args.token);
+        return {};
+      },
+    },
+    'polls',
+    options.stack,
+    false,
+  );
+  const monitor = pulumi.runtime.getMonitor() as unknown as RecordingMonitor;
+  const registerResource = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    pendingRequest = request;
+    try {
+      return registerResource(request, callback);
+    } finally {
+      pendingRequest = undefined;
+    }
+  };
+
+  const config = readStackConfig(options.stack);
+  for (const [key, value] of Object.entries(options.config ?? {})) {
+    if (value === null) delete config[`polls:${key}`];
+    else config[`polls:${key}`] = configString(value);
+  }
+  pulumi.runtime.setAllConfig(config);
+
+  // An error inside an apply leaves its resource's RPC pending forever: fail the run on it instead of hanging.
+  let failRun: (error: unknown) => void = () => undefined;
+  const programFailed = new Promise<never>((_, reject) => (failRun = reject));
+  programFailed.catch(() => undefined);
+  process.on('unhandledRejection', failRun);
+  let outputs: Record<string, RecordedOutput>;
+  try {
+    outputs = await Promise.race([settleProgram(), programFailed]);
+  } catch (error) {
+    throw unmockedInvokes.size > 0 ? unmockedInvokesError(unmockedInvokes) : error;
+  } finally {
+    process.off('unhandledRejection', failRun);
+  }
+  if (unmockedInvokes.size > 0) throw unmockedInvokesError(unmockedInvokes);
+  return new ProgramRun(resources, outputs);
+}
+
+/** Runs the program and waits until every resource has reached the mocks; returns the settled outputs. */
+async function settleProgram(): Promise<Record<string, RecordedOutput>> {
+  const stackOutputs = await deploy();
+  const outputs: Record<string, RecordedOutput> = {};
+  for (const [key, value] of Object.entries(stackOutputs)) outputs[key] = await settle(value);
+  await (pulumi.runtime as unknown as RuntimeWithRpcWait).waitForRPCs();
+  return outputs;
+}
+
+function unmockedInvokesError(tokens: Set<string>): Error {
+  return new Error(`unmocked invokes (add them to test/support/mock-aws.ts): ${[...tokens].join(', ')}`);
+}
+
+function recordedResource(
+  args: pulumi.runtime.MockResourceArgs,
+  request: RegisterResourceRequest,
+): RecordedResource {
+  const dependencies = request.getDependenciesList();
+  const fromInputs = new Set<string>();
+  request
+    .getPropertydependenciesMap()
+    .forEach((value) => value.getUrnsList().forEach((urn) => fromInputs.add(urn)));
+  const parentUrn = request.getParent();
+  return {
+    type: args.type,
+    name: args.name,
+    inputs: args.inputs as Record<string, unknown>,
+    custom: request.getCustom(),
+    parent: parentUrn ? { type: typeOfUrn(parentUrn), name: nameOfUrn(parentUrn) } : undefined,
+    dependencies: dependencies.map(nameOfUrn),
+    dependsOn: dependencies.filter((urn) => !fromInputs.has(urn)).map(nameOfUrn),
+  };
+}
