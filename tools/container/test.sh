@@ -196,15 +196,17 @@ concurrent_migrations() {
   return "$status"
 }
 
-sql() { compose exec -T db psql --username polls --dbname polls --no-psqlrc --tuples-only --no-align \
+# --quiet drops the command tag ("INSERT 0 1"), so a RETURNING query prints its value alone; piping the
+# output through head instead let head close the pipe early, and pipefail then failed the check at random.
+sql() { compose exec -T db psql --quiet --username polls --dbname polls --no-psqlrc --tuples-only --no-align \
   --set ON_ERROR_STOP=1 --command "$1"; }
 
 vote() {
   local question choice response votes
   question=$(sql "INSERT INTO questions (question_text, pub_date) VALUES ('Is the container test green?',
-    now() - interval '1 minute') RETURNING id" | head -n 1) || return
+    now() - interval '1 minute') RETURNING id") || return
   choice=$(sql "INSERT INTO choices (question_id, choice_text, votes) VALUES ($question, 'Yes', 0)
-    RETURNING id" | head -n 1) || return
+    RETURNING id") || return
   response=$(curl --silent --output /dev/null --write-out '%{http_code}' --request POST \
     --header 'Content-Type: application/json' --data "{\"choiceId\": $choice}" \
     "$base_url/api/questions/$question/votes")
