@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
-import { hashPassword, passwordProblem, verifyAgainstNothing, verifyPassword } from './passwords.js';
+import {
+  hashPassword,
+  needsRehash,
+  passwordProblem,
+  verifyAgainstNothing,
+  verifyPassword,
+} from './passwords.js';
 
 export interface Account {
   readonly id: number;
@@ -37,7 +43,10 @@ export class AccountsRepository {
     });
   }
 
-  /** The account when the password is right; takes as long for an unknown username. */
+  /**
+   * The account when the password is right; takes as long for an unknown username. A hash made at an older,
+   * lower cost is replaced on the way, since this is the only moment the password is known.
+   */
   async authenticate(username: string, password: string): Promise<Account | undefined> {
     const row = await this.db('admin_accounts')
       .where({ username })
@@ -47,9 +56,13 @@ export class AccountsRepository {
         'password_hash',
       );
     if (!row) return verifyAgainstNothing(password).then(() => undefined);
-    return (await verifyPassword(password, row.password_hash))
-      ? { id: row.id, username: row.username }
-      : undefined;
+    if (!(await verifyPassword(password, row.password_hash))) return undefined;
+    if (needsRehash(row.password_hash)) {
+      await this.db('admin_accounts')
+        .where({ id: row.id, password_hash: row.password_hash })
+        .update({ password_hash: await hashPassword(password) });
+    }
+    return { id: row.id, username: row.username };
   }
 }
 
