@@ -7,6 +7,7 @@ import { serviceDir } from '../process/commands.js';
 import { testApp } from '../support/app.js';
 import { chromiumInstallHint, chromiumInstalled, launchChromium } from '../support/chromium.js';
 import { databaseTargets, type TestDatabase } from '../support/databases.js';
+import { createQuestion } from '../support/fixtures.js';
 import { adminPassword, adminUsername, createAdmin } from './support.js';
 
 const screenshots = path.join(serviceDir, 'test-results', 'screenshots');
@@ -97,6 +98,66 @@ for (const target of databaseTargets) {
       await shot('5-deleted');
       assert.equal((await db.knex('choices').select()).length, 0);
       await admin.close();
+    });
+
+    it('works on a phone-sized screen by keyboard alone: logs in and writes a poll with Enter', async () => {
+      const phone = await chromium!.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+      const admin = await phone.newPage();
+      const shot = (name: string) =>
+        admin.screenshot({
+          path: path.join(screenshots, `admin-${target.name.replace(/\W+/g, '-')}-phone-${name}.png`),
+          fullPage: true,
+        });
+      const focused = () =>
+        admin.evaluate(() => {
+          const element = document.activeElement as HTMLElement;
+          return { id: element.id, outline: getComputedStyle(element).outlineStyle };
+        });
+      const fitsTheScreen = () =>
+        admin.evaluate(() =>
+          [document.documentElement, ...document.querySelectorAll('.admin-table-wrap')].every(
+            (box) => box.scrollWidth <= box.clientWidth,
+          ),
+        );
+
+      await createQuestion(db.knex, 'Which season do you like best of all four?', -2, ['Spring', 'Autumn']);
+      await admin.goto(`${server.url}/admin/`);
+      await admin.waitForURL(/\/admin\/login/);
+      for (let tabs = 0; tabs < 10 && (await focused()).id !== 'username'; tabs++) {
+        await admin.keyboard.press('Tab');
+      }
+      assert.deepEqual(await focused(), { id: 'username', outline: 'solid' }, 'a visible focus ring');
+      await admin.keyboard.type(adminUsername);
+      await admin.keyboard.press('Tab');
+      assert.equal((await focused()).id, 'password');
+      await admin.keyboard.type(adminPassword);
+      await admin.keyboard.press('Enter');
+      await admin.waitForURL(`${server.url}/admin/`);
+      assert.equal(await fitsTheScreen(), true, 'the question list and its table need no sideways scrolling');
+      await shot('1-list');
+
+      await admin.getByRole('link', { name: 'Add a question' }).focus();
+      await admin.keyboard.press('Enter');
+      await admin.waitForURL(`${server.url}/admin/questions/new`);
+      await admin.getByLabel('Question').focus();
+      await admin.keyboard.type('Cats or dogs?');
+      await admin.getByLabel('Choice 1').focus();
+      await admin.keyboard.type('Cats');
+      await admin.keyboard.press('Tab');
+      await admin.keyboard.type('Dogs');
+      assert.equal(await fitsTheScreen(), true, 'the form needs no sideways scrolling');
+      await shot('2-new-question');
+      await admin.keyboard.press('Enter'); // Save, not "Add another choice"
+      await admin.waitForURL(/\/admin\/\?saved=/);
+
+      const question = await db.knex('questions').where({ question_text: 'Cats or dogs?' }).first('id');
+      assert.ok(question, 'Enter saved the question');
+      const choices = await db.knex('choices').where({ question_id: question.id }).orderBy('id');
+      assert.deepEqual(
+        choices.map((choice: { choice_text: string }) => choice.choice_text),
+        ['Cats', 'Dogs'],
+      );
+      await phone.close();
     });
   });
 }
