@@ -1,48 +1,19 @@
+/// <reference lib="dom" /> // the functions passed to page.evaluate run in the page
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { listen, type RunningServer } from '../../src/server.js';
-import { serviceDir } from '../process/commands.js';
-import { testApp } from '../support/app.js';
-import { chromiumInstallHint, chromiumInstalled, launchChromium } from '../support/chromium.js';
-import { databaseTargets, type TestDatabase } from '../support/databases.js';
+import { browserSuite } from '../support/chromium.js';
+import { databaseTargets } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
 import { adminPassword, adminUsername, createAdmin } from './support.js';
-
-const screenshots = path.join(serviceDir, 'test-results', 'screenshots');
 
 for (const target of databaseTargets) {
   describe(`an editor in Chromium, on ${target.name}`, function () {
     this.timeout(60_000);
-    let db: TestDatabase;
-    let server: RunningServer;
-    let chromium: Browser | undefined;
-
-    before(async function () {
-      if (!chromiumInstalled()) {
-        console.log(`    skipped: no Chromium at /usr/bin/chromium; ${chromiumInstallHint}`);
-        this.skip();
-      }
-      db = await target.open();
-      await db.reset();
-      await createAdmin(db.knex);
-      server = await listen(testApp(db.knex).app, 0, '127.0.0.1');
-      chromium = await launchChromium();
-      mkdirSync(screenshots, { recursive: true });
-    });
-    after(async () => {
-      await chromium?.close();
-      await server?.close(1000);
-    });
+    const suite = browserSuite(target, 'admin', (db) => createAdmin(db.knex));
 
     it('logs in, writes a poll, sees a vote counted, edits a choice and deletes the poll', async () => {
-      const admin = await chromium!.newPage();
-      const shot = (name: string) =>
-        admin.screenshot({
-          path: path.join(screenshots, `admin-${target.name.replace(/\W+/g, '-')}-${name}.png`),
-          fullPage: true,
-        });
+      const { db, server, chromium } = suite;
+      const admin = await chromium.newPage();
+      const shot = (name: string) => suite.screenshot(admin, name);
 
       await admin.goto(`${server.url}/admin/questions/new`);
       await admin.waitForURL(/\/admin\/login\?next=/);
@@ -60,7 +31,7 @@ for (const target of databaseTargets) {
       await admin.getByRole('button', { name: 'Save' }).click();
       await admin.waitForURL(/\/admin\/\?saved=/);
 
-      const voter = await chromium!.newPage();
+      const voter = await chromium.newPage();
       await voter.goto(`${server.url}/polls/`);
       await voter.getByRole('link', { name: 'Tea or coffee?' }).click();
       await voter.getByLabel('Coffee').check();
@@ -101,13 +72,10 @@ for (const target of databaseTargets) {
     });
 
     it('works on a phone-sized screen by keyboard alone: logs in and writes a poll with Enter', async () => {
-      const phone = await chromium!.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+      const { db, server, chromium } = suite;
+      const phone = await chromium.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
       const admin = await phone.newPage();
-      const shot = (name: string) =>
-        admin.screenshot({
-          path: path.join(screenshots, `admin-${target.name.replace(/\W+/g, '-')}-phone-${name}.png`),
-          fullPage: true,
-        });
+      const shot = (name: string) => suite.screenshot(admin, `phone-${name}`);
       const focused = () =>
         admin.evaluate(() => {
           const element = document.activeElement as HTMLElement;
@@ -115,7 +83,7 @@ for (const target of databaseTargets) {
         });
       const fitsTheScreen = () =>
         admin.evaluate(() =>
-          [document.documentElement, ...document.querySelectorAll('.admin-table-wrap')].every(
+          [document.documentElement, ...Array.from(document.querySelectorAll('.admin-table-wrap'))].every(
             (box) => box.scrollWidth <= box.clientWidth,
           ),
         );

@@ -1,50 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { listen, type RunningServer } from '../../src/server.js';
-import { testApp } from '../support/app.js';
-import { chromiumInstallHint, chromiumInstalled, launchChromium } from '../support/chromium.js';
-import { databaseTargets, type TestDatabase } from '../support/databases.js';
+import { browserSuite } from '../support/chromium.js';
+import { databaseTargets } from '../support/databases.js';
 import { createQuestion, votesOf } from '../support/fixtures.js';
-import { serviceDir } from '../process/commands.js';
-
-const screenshots = path.join(serviceDir, 'test-results', 'screenshots');
 
 for (const target of databaseTargets) {
   describe(`a voter in Chromium, on ${target.name}`, function () {
     this.timeout(60_000);
-    let db: TestDatabase;
-    let server: RunningServer;
-    let chromium: Browser | undefined;
-
-    before(async function () {
-      if (!chromiumInstalled()) {
-        console.log(`    skipped: no Chromium at /usr/bin/chromium; ${chromiumInstallHint}`);
-        this.skip();
-      }
-      db = await target.open();
-      await db.reset();
-      server = await listen(testApp(db.knex).app, 0, '127.0.0.1');
-      chromium = await launchChromium();
-      mkdirSync(screenshots, { recursive: true });
-    });
-    after(async () => {
-      await chromium?.close();
-      await server?.close(1000);
-    });
+    const suite = browserSuite(target, 'voter');
 
     it('opens the polls, is told to pick a choice, votes, and sees the count on the results', async () => {
+      const { db, server, chromium } = suite;
       const question = await createQuestion(db.knex, 'What is your favourite colour?', -1, [
         'Blue',
         'Yellow',
       ]);
-      const page = await chromium!.newPage();
-      const shot = (name: string) =>
-        page.screenshot({
-          path: path.join(screenshots, `${target.name.replace(/\W+/g, '-')}-${name}.png`),
-          fullPage: true,
-        });
+      const page = await chromium.newPage();
+      const shot = (name: string) => suite.screenshot(page, name);
 
       await page.goto(`${server.url}/polls/`);
       await page.getByRole('link', { name: 'What is your favourite colour?' }).click();
