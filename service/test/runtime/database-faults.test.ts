@@ -6,7 +6,7 @@ import { migrateToLatest } from '../../src/db/migrator.js';
 import { testApp } from '../support/app.js';
 import { createQuestion, votesOf, type CreatedQuestion } from '../support/fixtures.js';
 import { createScratchDatabase } from '../support/postgres-server.js';
-import { startStoppablePostgres, type StoppablePostgres } from './stoppable-postgres.js';
+import { startStoppablePostgres, type StoppablePostgres } from '../support/stoppable-postgres.js';
 
 /** The pool gives up on a connection after 5 s (src/db/connect.ts); a request must not wait longer. */
 const failFastMs = 6_000;
