@@ -1,0 +1,46 @@
+import { victimIndex, type FaultLog } from './faults.js';
+import type { Reconciliation } from './reconcile.js';
+import type { ReplicaFigures } from './replicas.js';
+
+export interface RunFindings {
+  readonly votes: number;
+  /** Aborted when the load was stopped early (the deadline, a fault that could not be injected). */
+  readonly halted: AbortSignal;
+  readonly reconciliation: Reconciliation;
+  readonly faults: FaultLog;
+  readonly replicas: readonly ReplicaFigures[];
+}
+
+/** The pass rules of the scale test: every broken one is a line; none means the proof holds. */
+export function problemsOf({
+  votes,
+  halted,
+  reconciliation: result,
+  faults,
+  replicas,
+}: RunFindings): string[] {
+  const problems: string[] = [];
+  if (halted.aborted)
+    problems.push(`stopped after ${result.sent} of ${votes} votes: ${String(halted.reason)}`);
+  if (result.lost > 0) problems.push(`${result.lost} acknowledged votes are not in the database`);
+  if (result.phantom > 0)
+    problems.push(`${result.phantom} votes are in the database that no client may have cast`);
+  if (result.failuresOutsideWindows > 0) {
+    problems.push(`${result.failuresOutsideWindows} votes got a 5xx or no answer outside the fault windows`);
+  }
+  if (result.refused > 0) problems.push(`${result.refused} valid votes were refused with a 4xx`);
+  if (result.unexpected > 0)
+    problems.push(`${result.unexpected} votes got an answer that is neither 201/303 nor an error`);
+  if (result.acknowledged === 0) problems.push('no vote was acknowledged');
+  for (const name of faults.skipped)
+    problems.push(`the load ended before "${name}" could start: send more votes`);
+  faults.windows.forEach((window, index) => {
+    if (!window.proven) problems.push(`${window.name} did not happen as planned: ${window.facts.join('; ')}`);
+    if (result.acknowledgedAfter[index] === 0)
+      problems.push(`no vote was acknowledged after ${window.name} ended`);
+  });
+  const restarted = replicas[victimIndex];
+  if (restarted && restarted.votesCounted === 0)
+    problems.push(`${restarted.name} counted no vote after its restart`);
+  return problems;
+}
