@@ -11,7 +11,7 @@ import type { Teardown } from './teardown.js';
 const run = promisify(execFile);
 const startTimeoutMs = 10_000;
 
-export const nginxMissing = 'nginx is not installed: apt-get install -y nginx (Debian) puts it in /usr/sbin';
+export const nginxMissing = 'nginx is not installed: apt-get install -y nginx';
 
 /** Debian installs nginx in /usr/sbin, which a non-root PATH often lacks. */
 export function findNginx(): string | undefined {

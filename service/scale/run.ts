@@ -3,6 +3,7 @@
  * votes while one replica is SIGKILLed and restarted and PostgreSQL is restarted, then the database against
  * what the clients were told. Prints the figures; exits 1 with one line when the proof does not hold.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseRunOptions, usage } from './options.js';
@@ -60,8 +61,9 @@ function writeDocs(report: string): void {
   const lines = [
     '# Scale-out proof',
     '',
-    `Written by \`npm run scale-test -- --write-report\` on ${new Date().toISOString()}. What the run does and`,
-    'what each figure means: the "Scale-out proof" section of [operations.md](operations.md).',
+    `Written by \`npm run scale-test -- --write-report\` on ${new Date().toISOString()} at commit ${commit()}.`,
+    'What the run does and what each figure means: the "Scale-out proof" section of',
+    '[operations.md](operations.md#scale-out-proof).',
     '',
     '```text',
     report,
@@ -69,6 +71,15 @@ function writeDocs(report: string): void {
     '',
   ];
   writeFileSync(file, lines.join('\n'));
+}
+
+/** Which code the figures belong to ("-dirty": with uncommitted changes). */
+function commit(): string {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 main().catch((error: unknown) =>
