@@ -19,6 +19,8 @@ export interface FaultPlan {
   readonly clock: () => number;
   /** Resolves true once `fraction` of the votes were answered, false when the load ended first. */
   readonly reached: (fraction: number) => Promise<boolean>;
+  /** Tells the operator as each fault begins and ends. */
+  readonly note: (line: string) => void;
 }
 
 /** When each fault starts, as a share of the votes answered: both well inside the run, one after the other. */
@@ -56,15 +58,17 @@ export async function injectFaults(plan: FaultPlan): Promise<FaultLog> {
 
 type Injected = Omit<FaultWindow, 'name'>;
 
-async function killAndRestartReplica({ replicas, clock }: FaultPlan): Promise<Injected> {
+async function killAndRestartReplica({ replicas, clock, note }: FaultPlan): Promise<Injected> {
   const victim = replicas[victimIndex]!;
   const pidBefore = victim.pid;
+  note(`SIGKILL ${victim.name} (pid ${pidBefore})`);
   const startMs = clock();
   const exit = await victim.kill();
   const diedMs = clock();
   await victim.start();
   const endMs = clock();
   const pidAfter = victim.pid;
+  note(`${victim.name} ready again as pid ${pidAfter}`);
   return {
     startMs,
     endMs,
@@ -77,8 +81,9 @@ async function killAndRestartReplica({ replicas, clock }: FaultPlan): Promise<In
   };
 }
 
-async function restartPostgres({ replicas, postgres, clock }: FaultPlan): Promise<Injected> {
+async function restartPostgres({ replicas, postgres, clock, note }: FaultPlan): Promise<Injected> {
   const before = { pid: postgres.pid, startedAt: await postmasterStartTime(postgres.adminUrl) };
+  note(`PostgreSQL: fast shutdown (pid ${before.pid})`);
   const startMs = clock();
   await postgres.stop();
   const stoppedMs = clock();
@@ -88,6 +93,7 @@ async function restartPostgres({ replicas, postgres, clock }: FaultPlan): Promis
   await Promise.all(replicas.map((replica) => replica.waitUntilReady()));
   const endMs = clock();
   const after = { pid: postgres.pid, startedAt: await postmasterStartTime(postgres.adminUrl) };
+  note(`PostgreSQL back as pid ${after.pid}; every replica ready again`);
   return {
     startMs,
     endMs,

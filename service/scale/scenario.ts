@@ -102,10 +102,10 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
       postgres: database.postgres,
       clock,
       reached: (fraction) => progress.reached(fraction),
+      note,
     });
     faults.catch((error: Error) => halt.abort(`a fault could not be injected: ${error.message}`));
     const [records, faultLog] = await Promise.all([load, faults]).finally(() => clearTimeout(deadlineTimer));
-    for (const window of faultLog.windows) note(`${window.name}: ${window.facts.join('; ')}`);
 
     const replicaFigures = await Promise.all(replicas.map((replica) => replica.figures()));
     const counts = await votesInDatabase(database.url);
