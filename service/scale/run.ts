@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseRunOptions, usage } from './options.js';
 import { formatReport } from './report.js';
@@ -29,7 +30,8 @@ async function main(): Promise<void> {
     exit(2, `scale-test: ${(error as Error).message}\n${usage}`);
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => exit(130, `scale-test: ${signal}: stopping everything it started`));
+    const code = 128 + constants.signals[signal]; // as a shell reports a process ended by the signal
+    process.once(signal, () => exit(code, `scale-test: ${signal}: stopping everything it started`));
   }
   const deadlineMs = options.deadlineSeconds * 1000;
   setTimeout(
