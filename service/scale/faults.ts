@@ -5,6 +5,8 @@ import type { Replica } from './replicas.js';
 /** A fault from its injection until the harness saw every part serve again. Times on the run's clock. */
 export interface FaultWindow {
   readonly name: string;
+  /** What was broken: one replica (the others serve on), or the database (no replica can). */
+  readonly target: 'replica' | 'database';
   readonly startMs: number;
   readonly endMs: number;
   /** Evidence that the fault really happened, one line each. */
@@ -44,19 +46,30 @@ export interface FaultLog {
  */
 export async function injectFaults(plan: FaultPlan): Promise<FaultLog> {
   const schedule = [
-    { name: `SIGKILL ${plan.replicas[victimIndex]!.name}`, at: replicaKillAt, inject: killAndRestartReplica },
-    { name: 'PostgreSQL restart', at: postgresRestartAt, inject: restartPostgres },
+    {
+      name: `SIGKILL ${plan.replicas[victimIndex]!.name}`,
+      target: 'replica' as const,
+      at: replicaKillAt,
+      inject: killAndRestartReplica,
+    },
+    {
+      name: 'PostgreSQL restart',
+      target: 'database' as const,
+      at: postgresRestartAt,
+      inject: restartPostgres,
+    },
   ];
   const windows: FaultWindow[] = [];
   const skipped: string[] = [];
   for (const fault of schedule) {
-    if (await plan.reached(fault.at)) windows.push({ name: fault.name, ...(await fault.inject(plan)) });
-    else skipped.push(fault.name);
+    if (await plan.reached(fault.at)) {
+      windows.push({ name: fault.name, target: fault.target, ...(await fault.inject(plan)) });
+    } else skipped.push(fault.name);
   }
   return { windows, skipped };
 }
 
-type Injected = Omit<FaultWindow, 'name'>;
+type Injected = Omit<FaultWindow, 'name' | 'target'>;
 
 async function killAndRestartReplica({ replicas, clock, note }: FaultPlan): Promise<Injected> {
   const victim = replicas[victimIndex]!;

@@ -6,6 +6,23 @@ export interface Answer {
   readonly body: string;
 }
 
+/** One request as the client saw it. Times are milliseconds on the run's clock. */
+export interface Exchange {
+  /** The HTTP status, or 0 when no answer came (then `error` says why). */
+  readonly status: number;
+  readonly error?: string;
+  readonly startedMs: number;
+  readonly endedMs: number;
+}
+
+/** "503", or "no answer (ECONNRESET)". */
+export function statusLabel(exchange: Exchange): string {
+  return exchange.status === 0 ? `no answer (${exchange.error})` : String(exchange.status);
+}
+
+// Longer than nginx's proxy_read_timeout (15 s), so a slow backend shows as nginx's 504, not as our timeout.
+const requestTimeoutMs = 20_000;
+
 export interface Call {
   readonly method: 'GET' | 'POST';
   readonly headers?: Record<string, string>;
@@ -22,7 +39,7 @@ export class HttpClient {
   constructor(
     private readonly baseUrl: string,
     connections: number,
-    private readonly timeoutMs: number,
+    private readonly timeoutMs = requestTimeoutMs,
   ) {
     this.agent = new Agent({ keepAlive: true, maxSockets: connections });
   }
@@ -49,6 +66,18 @@ export class HttpClient {
       outgoing.on('error', reject);
       outgoing.end(call.body);
     });
+  }
+
+  /** Sends once (never retried) and records what came back and when. */
+  async exchange(path: string, call: Call, clock: () => number): Promise<Exchange> {
+    const startedMs = clock();
+    try {
+      const { status } = await this.send(path, call);
+      return { status, startedMs, endedMs: clock() };
+    } catch (caught) {
+      const error = (caught as NodeJS.ErrnoException).code ?? (caught as Error).message;
+      return { status: 0, error, startedMs, endedMs: clock() };
+    }
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import { HttpClient, type Answer } from './http-client.js';
+import { HttpClient, type Exchange } from './http-client.js';
 
 export type VoteKind = 'api' | 'form';
 
@@ -7,14 +7,9 @@ export interface VoteTarget {
   readonly choiceId: number;
 }
 
-/** One vote as the client saw it. Times are milliseconds on the run's clock. */
-export interface VoteRecord extends VoteTarget {
+/** One vote as the client saw it. */
+export interface VoteRecord extends VoteTarget, Exchange {
   readonly kind: VoteKind;
-  /** The HTTP status, or 0 when no answer came (then `error` says why). */
-  readonly status: number;
-  readonly error?: string;
-  readonly startedMs: number;
-  readonly endedMs: number;
 }
 
 export interface LoadPlan {
@@ -32,9 +27,6 @@ export interface LoadPlan {
   readonly onAnswered: (answered: number) => void;
 }
 
-// Longer than nginx's proxy_read_timeout (15 s), so a slow backend shows as nginx's 504, not as our timeout.
-const requestTimeoutMs = 20_000;
-
 /** A visitor of the voting pages: the CSRF cookie its browser keeps and a token from a form it was shown. */
 interface Visitor {
   readonly cookie: string;
@@ -47,7 +39,7 @@ interface Visitor {
  * the targets, so every choice gets both kinds.
  */
 export async function sendVotes(plan: LoadPlan): Promise<VoteRecord[]> {
-  const client = new HttpClient(plan.baseUrl, plan.concurrency, requestTimeoutMs);
+  const client = new HttpClient(plan.baseUrl, plan.concurrency);
   const records: VoteRecord[] = [];
   let next = 0;
   try {
@@ -117,13 +109,10 @@ async function vote(
             csrf_token: visitor.token,
           }).toString(),
         };
-  const startedMs = clock();
-  let answer: Answer | undefined;
-  let error: string | undefined;
-  try {
-    answer = await client.send(call.path, { method: 'POST', headers: call.headers, body: call.body });
-  } catch (caught) {
-    error = (caught as NodeJS.ErrnoException).code ?? (caught as Error).message;
-  }
-  return { ...target, kind, status: answer?.status ?? 0, error, startedMs, endedMs: clock() };
+  const sent = await client.exchange(
+    call.path,
+    { method: 'POST', headers: call.headers, body: call.body },
+    clock,
+  );
+  return { ...target, kind, ...sent };
 }

@@ -1,5 +1,7 @@
 import type { FaultWindow } from './faults.js';
 import type { VoteRecord } from './load.js';
+import { statusLabel } from './http-client.js';
+import { isFailure, windowOf } from './windows.js';
 
 /**
  * - acknowledged: the answer a vote gets once it is committed (API 201, form 303): it must be in the database.
@@ -14,11 +16,6 @@ export function outcomeOf(record: VoteRecord): Outcome {
   if (record.status === 0 || record.status >= 500) return 'ambiguous';
   if (record.status >= 400) return 'refused';
   return 'unexpected';
-}
-
-/** A 5xx or no answer at all: what a fault may cause, and nothing else may. */
-function isFailure(record: VoteRecord): boolean {
-  return record.status === 0 || record.status >= 500;
 }
 
 export interface ChoiceTally {
@@ -92,17 +89,13 @@ export function reconcile(
       continue;
     }
     if (outcome !== 'refused') tally.maybe += 1;
-    const label = record.status === 0 ? `no answer (${record.error})` : String(record.status);
+    const label = statusLabel(record);
     failedByStatus.set(label, (failedByStatus.get(label) ?? 0) + 1);
     if (!isFailure(record)) continue;
-    const overlaps = (extraMs: number) =>
-      windows.some(
-        (window) => record.startedMs <= window.endMs + extraMs && record.endedMs >= window.startMs,
-      );
-    if (!overlaps(marginMs)) failures.outside += 1;
+    if (windowOf(record, windows, marginMs) === -1) failures.outside += 1;
     else {
       failures.inside += 1;
-      if (!overlaps(0)) failures.inMargins += 1;
+      if (windowOf(record, windows, 0) === -1) failures.inMargins += 1;
     }
   }
 

@@ -9,6 +9,8 @@ const row = (label: string, value: string | number, note = '') =>
 /** The figures of a run as a readable block: totals, the faults, the balancer, the replicas, per choice. */
 export function formatReport(result: ScaleResult): string {
   const r = result.reconciliation;
+  const reads = result.reads;
+  const readFailures = [...reads.failedByStatus].map(([status, count]) => `${status}: ${count}`).join(', ');
   const failed = r.sent - r.acknowledged;
   const statuses = [...r.failedByStatus].map(([status, count]) => `${status}: ${count}`).join(', ');
   const throughput = r.durationMs > 0 ? r.acknowledged / (r.durationMs / 1000) : 0;
@@ -42,6 +44,19 @@ export function formatReport(result: ScaleResult): string {
       `${milliseconds(r.latencyMs.p50)} / ${milliseconds(r.latencyMs.p99)} / ${milliseconds(r.latencyMs.max)}`,
     ),
     row('load duration', seconds(r.durationMs), `${throughput.toFixed(0)} acknowledged votes/s`),
+    row(
+      'reads alongside (GET results)',
+      reads.sent,
+      `200: ${reads.ok}` + (readFailures ? `, ${readFailures}` : ''),
+    ),
+    ...result.faults.windows.map((window, index) =>
+      row(
+        `  failed during ${window.target === 'replica' ? 'replica kill' : 'database restart'}`,
+        reads.failuresPerWindow[index]!,
+        window.target === 'replica' ? 'must be 0: nginx passes a GET on to a live replica' : '',
+      ),
+    ),
+    row('  failed outside fault windows', reads.failuresOutsideWindows, 'must be 0'),
     row('setup, whole run', '', `${seconds(result.setupMs)}, ${seconds(result.totalMs)}`),
     '',
     'Faults (times from the start of the load):',

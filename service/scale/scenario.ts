@@ -9,6 +9,7 @@ import { sendVotes } from './load.js';
 import type { BalancerTraffic } from './nginx-logs.js';
 import { findNginx, nginxMissing, startBalancer } from './nginx.js';
 import { Progress } from './progress.js';
+import { readAlongside, summariseReads, type ReadSummary } from './reads.js';
 import { reconcile, type Reconciliation } from './reconcile.js';
 import { startReplicas, type ReplicaFigures } from './replicas.js';
 import { Teardown } from './teardown.js';
@@ -38,6 +39,8 @@ export interface ScaleResult {
   /** What ran: the balancer, the replicas, the database, the machine. */
   readonly setting: string;
   readonly reconciliation: Reconciliation;
+  /** The results pages read while the votes were sent. */
+  readonly reads: ReadSummary;
   readonly faults: FaultLog;
   readonly traffic: BalancerTraffic;
   readonly nginxErrors: ReadonlyMap<string, number>;
@@ -105,17 +108,23 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
       note,
     });
     faults.catch((error: Error) => halt.abort(`a fault could not be injected: ${error.message}`));
-    const [records, faultLog] = await Promise.all([load, faults]).finally(() => clearTimeout(deadlineTimer));
+    const questionIds = [...new Set(database.targets.map((target) => target.questionId))];
+    const reading = readAlongside({ baseUrl: balancer.url, questionIds, clock, until: load });
+    const [records, faultLog, readRecords] = await Promise.all([load, faults, reading]).finally(() =>
+      clearTimeout(deadlineTimer),
+    );
 
     const replicaFigures = await Promise.all(replicas.map((replica) => replica.figures()));
     const counts = await votesInDatabase(database.url);
     const reconciliation = reconcile(records, counts, faultLog.windows, windowMarginMs);
+    const reads = summariseReads(readRecords, faultLog.windows, windowMarginMs);
     const traffic = balancer.traffic();
     const nginxErrors = balancer.errors();
     const problems = problemsOf({
       votes: options.votes,
       halted: halt.signal,
       reconciliation,
+      reads,
       faults: faultLog,
       replicas: replicaFigures,
     });
@@ -127,6 +136,7 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
         `${balancer.version} → ${replicaCount} replicas (Node ${process.version}) → ${database.description}; ` +
         `${cpus().length} CPUs`,
       reconciliation,
+      reads,
       faults: faultLog,
       traffic,
       nginxErrors,

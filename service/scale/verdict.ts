@@ -1,4 +1,5 @@
 import { victimIndex, type FaultLog } from './faults.js';
+import type { ReadSummary } from './reads.js';
 import type { Reconciliation } from './reconcile.js';
 import type { ReplicaFigures } from './replicas.js';
 
@@ -7,6 +8,7 @@ export interface RunFindings {
   /** Aborted when the load was stopped early (the deadline, a fault that could not be injected). */
   readonly halted: AbortSignal;
   readonly reconciliation: Reconciliation;
+  readonly reads: ReadSummary;
   readonly faults: FaultLog;
   readonly replicas: readonly ReplicaFigures[];
 }
@@ -16,6 +18,7 @@ export function problemsOf({
   votes,
   halted,
   reconciliation: result,
+  reads,
   faults,
   replicas,
 }: RunFindings): string[] {
@@ -38,6 +41,18 @@ export function problemsOf({
     if (!window.proven) problems.push(`${window.name} did not happen as planned: ${window.facts.join('; ')}`);
     if (result.acknowledgedAfter[index] === 0)
       problems.push(`no vote was acknowledged after ${window.name} ended`);
+  });
+  if (reads.ok === 0) problems.push('no results page was read');
+  if (reads.failuresOutsideWindows > 0) {
+    problems.push(`${reads.failuresOutsideWindows} reads got a 5xx or no answer outside the fault windows`);
+  }
+  faults.windows.forEach((window, index) => {
+    const failed = reads.failuresPerWindow[index]!;
+    if (window.target === 'replica' && failed > 0) {
+      problems.push(
+        `${failed} reads failed during ${window.name}: nginx should have passed them to a live replica`,
+      );
+    }
   });
   const restarted = replicas[victimIndex];
   if (restarted && restarted.votesCounted === 0)

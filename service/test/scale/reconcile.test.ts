@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { FaultWindow } from '../../scale/faults.js';
 import type { VoteRecord } from '../../scale/load.js';
+import { summariseReads } from '../../scale/reads.js';
 import { outcomeOf, percentile, reconcile } from '../../scale/reconcile.js';
 
 const vote = (overrides: Partial<VoteRecord>): VoteRecord => ({
@@ -15,6 +16,7 @@ const vote = (overrides: Partial<VoteRecord>): VoteRecord => ({
 
 const replicaKilled: FaultWindow = {
   name: 'SIGKILL replica 2',
+  target: 'replica',
   startMs: 1_000,
   endMs: 2_000,
   facts: [],
@@ -81,6 +83,38 @@ describe('scale test: reconciling what clients saw with the database', () => {
         ['502', 1],
         ['503', 1],
         ['no answer (ECONNRESET)', 1],
+      ],
+    );
+  });
+
+  it('attributes a failed read to the fault window it overlaps before any window merely by its margin', () => {
+    const restart: FaultWindow = {
+      ...replicaKilled,
+      name: 'PostgreSQL restart',
+      target: 'database',
+      startMs: 2_500,
+      endMs: 6_000,
+    };
+    const read = (status: number, startedMs: number) => ({ status, startedMs, endedMs: startedMs + 5 });
+    const reads = [
+      read(200, 0),
+      read(502, 1_500), // the replica is down
+      read(503, 2_600), // the database is down, and the replica's margin is not over yet
+      read(503, 6_500), // within the database restart's margin
+      read(503, 8_000), // no fault
+      read(404, 8_000), // not a failure a fault can explain, nor one counted as such
+    ];
+    const summary = summariseReads(reads, [replicaKilled, restart], 1_000);
+    assert.equal(summary.sent, 6);
+    assert.equal(summary.ok, 1);
+    assert.deepEqual(summary.failuresPerWindow, [1, 2]);
+    assert.equal(summary.failuresOutsideWindows, 1);
+    assert.deepEqual(
+      [...summary.failedByStatus],
+      [
+        ['502', 1],
+        ['503', 3],
+        ['404', 1],
       ],
     );
   });

@@ -59,6 +59,13 @@ describe('scale-out: nginx in front of 3 replicas on one PostgreSQL, a replica k
     assert.ok(result.replicas[victimIndex]!.votesCounted > 0, 'the restarted replica counted no vote');
   });
 
+  it('served every read during the replica kill (nginx passed them on) and outside the fault windows', () => {
+    const { reads } = result;
+    assert.ok(reads.ok > 0, 'no results page was read');
+    assert.equal(reads.failuresPerWindow[0], 0);
+    assert.equal(reads.failuresOutsideWindows, 0);
+  });
+
   it('really restarted PostgreSQL (a new postmaster) while votes were coming in', () => {
     const window = result.faults.windows[1];
     assert.ok(window, `PostgreSQL was never restarted: ${result.faults.skipped.join(', ')}`);
