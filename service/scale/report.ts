@@ -4,7 +4,7 @@ import { windowMarginMs } from './scenario.js';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const milliseconds = (ms: number) => (ms < 1000 ? `${ms.toFixed(1)} ms` : seconds(ms));
 const row = (label: string, value: string | number, note = '') =>
-  `  ${label.padEnd(28)} ${String(value).padStart(7)}${note ? `   ${note}` : ''}`;
+  `  ${label.padEnd(32)} ${String(value).padStart(7)}${note ? `   ${note}` : ''}`;
 
 /** The figures of a run as a readable block: totals, the faults, the balancer, the replicas, per choice. */
 export function formatReport(result: ScaleResult): string {
