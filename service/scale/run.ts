@@ -75,10 +75,12 @@ function writeDocs(report: string): void {
   writeFileSync(file, lines.join('\n'));
 }
 
-/** Which code the figures belong to ("-dirty": with uncommitted changes). */
+/** Which code the figures belong to; the report itself does not count as a change. */
 function commit(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
   try {
-    return execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8' }).trim();
+    const changed = git('status', '--porcelain', '--untracked-files=no', '--', ':/', ':!/docs/scale-test.md');
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' with uncommitted changes' : ''}`;
   } catch {
     return 'unknown (not a git checkout)';
   }
