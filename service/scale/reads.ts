@@ -23,7 +23,8 @@ const pauseMs = 25;
 export async function readAlongside(plan: ReadPlan): Promise<Exchange[]> {
   const client = new HttpClient(plan.baseUrl, readers);
   let done = false;
-  void plan.until.finally(() => (done = true));
+  const stop = () => (done = true);
+  plan.until.then(stop, stop); // however the votes end; their failure is reported where they are awaited
   const records: Exchange[] = [];
   let next = 0;
   try {
