@@ -5,6 +5,14 @@ export const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url));
 
 export type Render = (template: string, context: Record<string, unknown>) => string;
 
+// Built once: Date#toLocaleString builds a new formatter on every call (~0.1 ms, most of the index page's
+// CPU time when it listed five dates).
+const longDateFormat = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
+
 /**
  * Compiles each template once and keeps it (no file watching), with every value HTML-escaped unless a
  * template says otherwise.
@@ -16,11 +24,7 @@ export function createRenderer(globals: Record<string, unknown>): Render {
   });
   for (const [name, value] of Object.entries(globals)) env.addGlobal(name, value);
   env.addFilter('isoDate', (date: Date) => date.toISOString());
-  env.addFilter(
-    'longDate',
-    (date: Date) =>
-      date.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC',
-  );
+  env.addFilter('longDate', (date: Date) => `${longDateFormat.format(date)} UTC`);
   env.addFilter('plural', (count: number, singular: string, plural: string) =>
     count === 1 ? singular : plural,
   );
