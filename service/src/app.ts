@@ -11,6 +11,7 @@ import { createMetrics } from './metrics/metrics.js';
 import { pollsApi } from './polls/api.js';
 import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/questions.js';
+import { CookieKeys } from './web/cookie-keys.js';
 import { csrfFormField } from './web/csrf.js';
 import { handleErrors } from './web/errors.js';
 import { requestLog } from './web/request-log.js';
@@ -27,7 +28,8 @@ export interface AppDependencies {
 
 /** Builds the web application; it opens no socket, so tests drive it directly. */
 export function createApp({ config, db, readiness, logger }: AppDependencies): Koa {
-  const app = new Koa({ keys: [...config.sessionKeys], proxy: config.trustProxy });
+  const app = new Koa({ proxy: config.trustProxy });
+  app.keys = new CookieKeys(config.sessionKeys);
   const assets = loadStaticAssets();
   const render = createRenderer({ asset: assets.url, csrfField: csrfFormField });
   const metrics = createMetrics(db);
