@@ -20,7 +20,7 @@ import { loadStaticAssets } from './web/static-assets.js';
 import { createRenderer } from './web/views.js';
 
 export interface AppDependencies {
-  readonly config: Pick<Config, 'sessionKeys' | 'trustProxy'>;
+  readonly config: Pick<Config, 'sessionKeys' | 'trustProxy' | 'voteBatchWindowMs'>;
   readonly db: Knex;
   readonly readiness: Readiness;
   readonly logger: Logger;
@@ -33,7 +33,10 @@ export function createApp({ config, db, readiness, logger }: AppDependencies): K
   const assets = loadStaticAssets();
   const render = createRenderer({ asset: assets.url, csrfField: csrfFormField });
   const metrics = createMetrics(db);
-  const polls = new PollsRepository(db, metrics.countVote);
+  const polls = new PollsRepository(db, {
+    onVote: metrics.countVote,
+    voteBatchWindowMs: config.voteBatchWindowMs,
+  });
 
   const routers = [
     healthRoutes(readiness),

@@ -21,6 +21,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** How long in-flight requests may take to finish after SIGTERM. */
   readonly shutdownDrainMs: number;
+  /** How long a vote waits for others to share its commit; 0 commits each vote in its own transaction. */
+  readonly voteBatchWindowMs: number;
 }
 
 /** A configuration mistake, reported as one line naming the variable. */
@@ -56,6 +58,7 @@ export function parseConfig(env: Environment = process.env): Config {
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 8, { min: 0, max: 300 }) * 1000,
+    voteBatchWindowMs: integer(env, 'VOTE_BATCH_WINDOW_MS', 2, { min: 0, max: 100 }),
   };
 }
 

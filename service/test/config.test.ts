@@ -17,6 +17,7 @@ describe('parseConfig', () => {
     assert.equal(config.logLevel, 'info');
     assert.equal(config.sessionKeysGenerated, true);
     assert.equal(config.sessionKeys.length, 1);
+    assert.equal(config.voteBatchWindowMs, 2);
   });
 
   it('reads every variable', () => {
@@ -30,6 +31,7 @@ describe('parseConfig', () => {
       TRUST_PROXY: 'true',
       LOG_LEVEL: 'warn',
       SHUTDOWN_DRAIN_SECONDS: '5',
+      VOTE_BATCH_WINDOW_MS: '0',
     });
     assert.equal(config.port, 8080);
     assert.equal(config.databaseUrl, 'postgres://app:secret@db:5432/polls');
@@ -40,6 +42,7 @@ describe('parseConfig', () => {
     assert.equal(config.trustProxy, true);
     assert.equal(config.logLevel, 'warn');
     assert.equal(config.shutdownDrainMs, 5000);
+    assert.equal(config.voteBatchWindowMs, 0);
   });
 
   const invalid: [Record<string, string>, string, RegExp][] = [
@@ -51,6 +54,8 @@ describe('parseConfig', () => {
     [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX', /from 1/],
     [{ TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY', /true or false/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
+    [{ VOTE_BATCH_WINDOW_MS: '2.5' }, 'VOTE_BATCH_WINDOW_MS', /whole number/],
+    [{ VOTE_BATCH_WINDOW_MS: '101' }, 'VOTE_BATCH_WINDOW_MS', /from 0 to 100/],
     [{ SESSION_KEYS: 'short' }, 'SESSION_KEYS', /at least 32 characters/],
     [{ NODE_ENV: 'production' }, 'SESSION_KEYS', /required when NODE_ENV=production/],
   ];

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
+import { parseId } from '../web/ids.js';
 import { publishedQuestionOr404 } from './published-question.js';
 import type { PollsRepository } from './questions.js';
 
@@ -25,15 +26,17 @@ export function pollsApi(polls: PollsRepository): Router {
   });
 
   router.post('/questions/:id/votes', requireJson, async (ctx) => {
-    const question = await publishedQuestionOr404(ctx, polls, questionNotFound);
+    const questionId = parseId(ctx.params.id) ?? ctx.throw(404, questionNotFound);
     const choiceId = (ctx.request.body as { choiceId?: unknown } | undefined)?.choiceId;
     if (!Number.isSafeInteger(choiceId) || (choiceId as number) < 1) {
+      await publishedQuestionOr404(ctx, polls, questionNotFound); // an unknown question is 404 before 400
       ctx.throw(400, 'choiceId must be a positive integer.');
     }
-    const outcome = await polls.vote(question.id, choiceId as number);
+    // The vote checks publication and ownership itself; the question is read once, for the new counts.
+    const outcome = await polls.vote(questionId, choiceId as number);
     if (outcome === 'question-not-found') ctx.throw(404, questionNotFound);
     if (outcome === 'choice-not-found')
-      ctx.throw(422, `Question ${question.id} has no choice ${choiceId as number}.`);
+      ctx.throw(422, `Question ${questionId} has no choice ${choiceId as number}.`);
     ctx.status = 201;
     ctx.body = await publishedQuestionOr404(ctx, polls, questionNotFound);
   });

@@ -30,18 +30,21 @@ export function pollsPages(polls: PollsRepository, render: Render): Router {
   });
 
   router.post('/polls/:id/vote/', requireCsrfToken(), async (ctx) => {
-    const question = await publishedQuestionOr404(ctx, polls, pollNotFound);
+    const questionId = parseId(ctx.params.id);
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const choiceId = typeof body?.choice === 'string' ? parseId(body.choice) : undefined;
-    const outcome = choiceId === undefined ? 'choice-not-found' : await polls.vote(question.id, choiceId);
-    if (outcome === 'question-not-found') ctx.throw(404, pollNotFound);
-    if (outcome === 'choice-not-found') {
-      ctx.status = 422;
-      renderDetail(ctx, render, question, noChoiceMessage);
-      return;
+    // The vote itself checks that the question is published and owns the choice: a counted vote needs no
+    // other query. Only a refused one reads the question, to tell 404 from 422 and show the form again.
+    if (questionId !== undefined && choiceId !== undefined) {
+      if ((await polls.vote(questionId, choiceId)) === 'counted') {
+        ctx.status = 303;
+        ctx.redirect(`/polls/${questionId}/results/`);
+        return;
+      }
     }
-    ctx.status = 303;
-    ctx.redirect(`/polls/${question.id}/results/`);
+    const question = await publishedQuestionOr404(ctx, polls, pollNotFound);
+    ctx.status = 422;
+    renderDetail(ctx, render, question, noChoiceMessage);
   });
 
   router.get('/polls/:id/results/', async (ctx) => {

@@ -19,6 +19,13 @@ export interface Question extends QuestionSummary {
 
 export type VoteOutcome = 'counted' | 'question-not-found' | 'choice-not-found';
 
+export interface PollsRepositoryOptions {
+  /** Learns every vote's outcome (metrics); the repository itself keeps no counts. */
+  readonly onVote?: (outcome: VoteOutcome) => void;
+  /** See VoteBatcherOptions.windowMs. */
+  readonly voteBatchWindowMs: number;
+}
+
 // "Published" = public by date and with at least one choice: the join drops questions with none.
 const publishedQuestions = `
   select q.id, q.question_text as "questionText", q.pub_date as "pubDate",
@@ -27,28 +34,29 @@ const publishedQuestions = `
   from questions q join choices c on c.question_id = q.id
   where q.pub_date <= now()`;
 
+const latestPublished = `
+  select q.id, q.question_text as "questionText", q.pub_date as "pubDate"
+  from questions q
+  where q.pub_date <= now() and exists (select 1 from choices c where c.question_id = q.id)
+  order by q.pub_date desc, q.id desc
+  limit ? offset ?`;
+
 /** Reads and votes on published questions: what voters and API clients may see and do. */
 export class PollsRepository {
   private readonly votes: VoteBatcher;
+  private readonly onVote: (outcome: VoteOutcome) => void;
 
-  /** `onVote` learns every vote's outcome (metrics); the repository itself keeps no counts. */
   constructor(
     private readonly db: Knex,
-    private readonly onVote: (outcome: VoteOutcome) => void = () => {},
+    options: PollsRepositoryOptions,
   ) {
-    this.votes = new VoteBatcher(db);
+    this.votes = new VoteBatcher(db, { windowMs: options.voteBatchWindowMs });
+    this.onVote = options.onVote ?? (() => {});
   }
 
   /** The latest published questions, newest first. */
   async latest(limit: number, offset = 0): Promise<QuestionSummary[]> {
-    const { rows } = await this.db.raw<{ rows: QuestionSummary[] }>(
-      `select q.id, q.question_text as "questionText", q.pub_date as "pubDate"
-       from questions q
-       where q.pub_date <= now() and exists (select 1 from choices c where c.question_id = q.id)
-       order by q.pub_date desc, q.id desc
-       limit ? offset ?`,
-      [limit, offset],
-    );
+    const { rows } = await this.db.raw<{ rows: QuestionSummary[] }>(latestPublished, [limit, offset]);
     return rows;
   }
 

@@ -6,10 +6,13 @@ export interface BatchedVote {
 }
 
 export interface VoteBatcherOptions {
-  /** How long the first vote of a batch waits for company before the batch commits. */
+  /**
+   * How long the first vote of a batch waits for company before the batch commits. 0 turns grouping off:
+   * each vote commits at once in a transaction of its own, as many at a time as the pool allows.
+   */
   readonly windowMs: number;
-  /** A batch this large commits at once, without waiting out the window. */
-  readonly maxBatch: number;
+  /** A batch this large commits at once, without waiting out the window; 500 unless set. */
+  readonly maxBatch?: number;
 }
 
 interface Pending extends BatchedVote {
@@ -18,11 +21,34 @@ interface Pending extends BatchedVote {
 }
 
 /**
+ * Adds a batch's votes in one statement, which is one transaction: one row per choice with the batch's
+ * votes for it summed (UPDATE … FROM updates a row once however many rows it joins). A vote counts only for
+ * a choice of its question, and only when that question is public. The rows are locked in id order first,
+ * so batches of several processes cannot deadlock each other.
+ */
+const addVotes = `
+  with requested (choice_id, question_id, votes) as (
+    -- bigint, not the columns' integer: an id out of integer range must match nothing, not fail the batch.
+    select * from unnest(?::bigint[], ?::bigint[], ?::int[])
+  ),
+  counted as (
+    select c.id, r.votes
+    from choices c
+    join requested r on r.choice_id = c.id and r.question_id = c.question_id
+    join questions q on q.id = c.question_id and q.pub_date <= now()
+    order by c.id
+    for update of c
+  )
+  update choices c set votes = c.votes + counted.votes
+  from counted
+  where c.id = counted.id
+  returning c.id as "choiceId", c.question_id as "questionId"`;
+
+/**
  * Group commit for votes. A vote costs one fsync when it is its own transaction; votes arriving within a few
- * milliseconds of each other share one transaction instead: one UPDATE per choice adding that choice's
- * votes, then one commit. Each caller is answered only after that commit: `true` when its vote counted,
- * `false` when its choice is not a published question's, and an error when the transaction failed — then
- * no vote of the batch counted, so every caller of the batch gets the error.
+ * milliseconds of each other share one transaction instead. Each caller is answered only after that commit:
+ * `true` when its vote counted, `false` when its choice is not a published question's, and an error when the
+ * transaction failed — then no vote of the batch counted, so every caller of the batch gets the error.
  */
 export class VoteBatcher {
   private batch: Pending[] = [];
@@ -30,25 +56,31 @@ export class VoteBatcher {
   // One batch commits at a time: a second would only wait for the first one's row locks. Votes arriving
   // meanwhile form the next batch, which commits as soon as the current one is done.
   private committing = false;
+  private readonly windowMs: number;
+  private readonly maxBatch: number;
 
   constructor(
     private readonly db: Knex,
-    private readonly options: VoteBatcherOptions = { windowMs: 2, maxBatch: 500 },
-  ) {}
+    options: VoteBatcherOptions,
+  ) {
+    this.windowMs = options.windowMs;
+    this.maxBatch = options.maxBatch ?? 500;
+  }
 
-  submit(vote: BatchedVote): Promise<boolean> {
+  async submit(vote: BatchedVote): Promise<boolean> {
+    if (this.windowMs === 0) return (await this.commit([vote])).has(choiceKey(vote));
     return new Promise((resolve, reject) => {
       this.batch.push({ ...vote, resolve, reject });
       if (this.committing) return;
-      if (this.batch.length >= this.options.maxBatch) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
+      if (this.batch.length >= this.maxBatch) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.windowMs);
     });
   }
 
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.batch.splice(0, this.options.maxBatch);
+    const batch = this.batch.splice(0, this.maxBatch);
     if (batch.length === 0) return;
     this.committing = true;
     void this.commit(batch)
@@ -74,22 +106,13 @@ export class VoteBatcher {
       if (entry) entry.count += 1;
       else increments.set(choiceKey(vote), { vote, count: 1 });
     }
-    // Rows locked in one order by every batch (and every replica) cannot deadlock each other.
-    const ordered = [...increments.values()].sort((a, b) => a.vote.choiceId - b.vote.choiceId);
-    const counted = new Set<string>();
-    await this.db.transaction(async (trx) => {
-      for (const { vote, count } of ordered) {
-        const { rows } = await trx.raw<{ rows: unknown[] }>(
-          `update choices set votes = votes + ?
-           where id = ? and question_id = ?
-             and exists (select 1 from questions q where q.id = ? and q.pub_date <= now())
-           returning id`,
-          [count, vote.choiceId, vote.questionId, vote.questionId],
-        );
-        if (rows.length === 1) counted.add(choiceKey(vote));
-      }
-    });
-    return counted;
+    const entries = [...increments.values()];
+    const { rows } = await this.db.raw<{ rows: BatchedVote[] }>(addVotes, [
+      entries.map((entry) => entry.vote.choiceId),
+      entries.map((entry) => entry.vote.questionId),
+      entries.map((entry) => entry.count),
+    ]);
+    return new Set(rows.map(choiceKey));
   }
 }
 

@@ -29,7 +29,7 @@ describe('graceful drain (the steps src/bin/serve.ts takes on SIGTERM)', functio
     });
     await waitUntil(async () => {
       const { rows } = await db.knex.raw<{ rows: unknown[] }>(
-        `select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like 'update%choices%'`,
+        `select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%update choices%'`,
       );
       return rows.length > 0;
     });

@@ -1,10 +1,26 @@
 import assert from 'node:assert/strict';
+import type { Knex } from 'knex';
 import { VoteBatcher } from '../../src/polls/vote-batcher.js';
 import { databaseTargets, type TestDatabase } from '../support/databases.js';
 import { createQuestion, votesOf } from '../support/fixtures.js';
 
 // A window long enough that votes submitted together surely share one batch.
 const together = { windowMs: 50, maxBatch: 500 };
+
+/** Counts the statements that update choices while `run` runs. */
+async function updatesDuring(knex: Knex, run: () => Promise<unknown>): Promise<number> {
+  let updates = 0;
+  const onQuery = (query: { sql: string }) => {
+    if (/update choices/i.test(query.sql)) updates++;
+  };
+  knex.on('query', onQuery);
+  try {
+    await run();
+  } finally {
+    knex.off('query', onQuery);
+  }
+  return updates;
+}
 
 for (const target of databaseTargets) {
   describe(`vote batcher on ${target.name}`, function () {
@@ -17,15 +33,46 @@ for (const target of databaseTargets) {
     beforeEach(() => db.reset());
     afterEach(() => db.knex.raw('drop trigger if exists poison_commit on choices'));
 
-    it('adds every vote of a batch to its own choice and answers each caller', async () => {
+    it('adds every vote of a batch to its own choice in one statement and answers each caller', async () => {
       const question = await createQuestion(db.knex, 'Batched?', -1, ['A', 'B', 'C']);
       const [a, b, c] = question.choiceIds as [number, number, number];
       const batcher = new VoteBatcher(db.knex, together);
-      const answers = await Promise.all(
-        [a, b, a, c, a, b].map((choiceId) => batcher.submit({ questionId: question.id, choiceId })),
-      );
+      let answers: boolean[] = [];
+      const statements = await updatesDuring(db.knex, async () => {
+        answers = await Promise.all(
+          [a, b, a, c, a, b].map((choiceId) => batcher.submit({ questionId: question.id, choiceId })),
+        );
+      });
       assert.deepEqual(answers, [true, true, true, true, true, true]);
       assert.deepEqual(await votesOf(db.knex, question.id), [3, 2, 1]);
+      assert.equal(statements, 1);
+    });
+
+    it('with no window, commits each vote alone, at once', async () => {
+      const question = await createQuestion(db.knex, 'Alone?', -1, ['A', 'B']);
+      const [a, b] = question.choiceIds as [number, number];
+      const batcher = new VoteBatcher(db.knex, { windowMs: 0 });
+      let answers: boolean[] = [];
+      const statements = await updatesDuring(db.knex, async () => {
+        answers = await Promise.all(
+          [a, b, a, 999_999].map((choiceId) => batcher.submit({ questionId: question.id, choiceId })),
+        );
+      });
+      assert.deepEqual(answers, [true, true, true, false]);
+      assert.deepEqual(await votesOf(db.knex, question.id), [2, 1]);
+      assert.equal(statements, 4);
+    });
+
+    it('refuses an id beyond the integer range without failing the rest of its batch', async () => {
+      const question = await createQuestion(db.knex, 'Huge?', -1);
+      const batcher = new VoteBatcher(db.knex, together);
+      const answers = await Promise.all([
+        batcher.submit({ questionId: question.id, choiceId: question.choiceIds[0]! }),
+        batcher.submit({ questionId: question.id, choiceId: 2 ** 40 }),
+        batcher.submit({ questionId: 2 ** 40, choiceId: question.choiceIds[1]! }),
+      ]);
+      assert.deepEqual(answers, [true, false, false]);
+      assert.deepEqual(await votesOf(db.knex, question.id), [1, 0]);
     });
 
     it('refuses, inside a batch that counts the rest, a foreign choice and an unpublished question', async () => {

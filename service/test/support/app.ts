@@ -4,16 +4,25 @@ import pino from 'pino';
 import supertest from 'supertest';
 
 import { createApp } from '../../src/app.js';
+import { parseConfig, type Config } from '../../src/config.js';
 import { Readiness } from '../../src/health/readiness.js';
 import type { DatabaseTarget, TestDatabase } from './databases.js';
 
 export const testSessionKey = 'test-session-key-that-is-long-enough-0123456789';
 
-/** The real application over a test database, with logs silenced. */
-export function testApp(db: Knex): { app: Koa; readiness: Readiness } {
+/** The real application over a test database, with logs silenced and the service's default settings. */
+export function testApp(
+  db: Knex,
+  settings: Partial<Pick<Config, 'voteBatchWindowMs'>> = {},
+): { app: Koa; readiness: Readiness } {
   const readiness = new Readiness(db);
   const app = createApp({
-    config: { sessionKeys: [testSessionKey], trustProxy: false },
+    config: {
+      sessionKeys: [testSessionKey],
+      trustProxy: false,
+      voteBatchWindowMs: parseConfig({}).voteBatchWindowMs,
+      ...settings,
+    },
     db,
     readiness,
     logger: pino({ level: 'silent' }),
