@@ -1,14 +1,15 @@
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import compress from 'koa-compress';
-import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { adminRoutes } from './admin/routes.js';
 import type { Config } from './config.js';
+import type { Database } from './db/connect.js';
 import type { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
 import { createMetrics } from './metrics/metrics.js';
 import { pollsApi } from './polls/api.js';
+import { indexChangedChannel, LatestQuestionsCache } from './polls/latest-questions-cache.js';
 import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/questions.js';
 import { CookieKeys } from './web/cookie-keys.js';
@@ -21,13 +22,14 @@ import { createRenderer } from './web/views.js';
 
 export interface AppDependencies {
   readonly config: Pick<Config, 'sessionKeys' | 'trustProxy' | 'voteBatchWindowMs'>;
-  readonly db: Knex;
+  readonly database: Pick<Database, 'knex' | 'listen'>;
   readonly readiness: Readiness;
   readonly logger: Logger;
 }
 
 /** Builds the web application; it opens no socket, so tests drive it directly. */
-export function createApp({ config, db, readiness, logger }: AppDependencies): Koa {
+export function createApp({ config, database, readiness, logger }: AppDependencies): Koa {
+  const db = database.knex;
   const app = new Koa({ proxy: config.trustProxy });
   app.keys = new CookieKeys(config.sessionKeys);
   const assets = loadStaticAssets();
@@ -37,13 +39,15 @@ export function createApp({ config, db, readiness, logger }: AppDependencies): K
     onVote: metrics.countVote,
     voteBatchWindowMs: config.voteBatchWindowMs,
   });
+  const latest = new LatestQuestionsCache(polls, database.listen(indexChangedChannel));
 
   const routers = [
     healthRoutes(readiness),
     metrics.routes,
-    pollsPages(polls, render),
+    pollsPages(polls, latest, render),
     pollsApi(polls),
-    adminRoutes(db, render),
+    // An editor's save must show on the index at once, not when its notification comes back.
+    adminRoutes(db, render, () => latest.invalidate()),
   ];
 
   app.use(requestLog(logger));

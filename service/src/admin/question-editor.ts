@@ -3,7 +3,11 @@ import { formatPubDate, parsePubDate, type QuestionForm } from './question-form.
 
 /** Loads and saves one question with its choices; every save is one transaction. */
 export class QuestionEditor {
-  constructor(private readonly db: Knex) {}
+  /** `afterWrite` runs once a save or delete has committed. */
+  constructor(
+    private readonly db: Knex,
+    private readonly afterWrite: () => void,
+  ) {}
 
   async load(id: number): Promise<QuestionForm | undefined> {
     const question = await this.db('questions')
@@ -30,7 +34,7 @@ export class QuestionEditor {
   /** Saves a validated form; returns the question's id, or undefined when the question no longer exists. */
   async save(id: number | undefined, form: QuestionForm): Promise<number | undefined> {
     const fields = { question_text: form.questionText, pub_date: parsePubDate(form.pubDate) };
-    return this.db.transaction(async (trx) => {
+    const saved = await this.db.transaction(async (trx) => {
       const [row] =
         id === undefined
           ? await trx('questions').insert(fields).returning<{ id: number }[]>('id')
@@ -46,12 +50,15 @@ export class QuestionEditor {
       }
       return row.id;
     });
+    this.afterWrite();
+    return saved;
   }
 
   /** Deletes a question; its choices go with it (ON DELETE CASCADE). */
   async delete(id: number): Promise<boolean> {
     // `returning` rather than the affected-row count, which the PGlite driver does not report.
     const deleted = await this.db('questions').where({ id }).delete().returning<{ id: number }[]>('id');
+    this.afterWrite();
     return deleted.length > 0;
   }
 

@@ -15,8 +15,11 @@ const throttledMessage =
   'Too many failed logins for this account or from this address. Wait 15 minutes, then try again.';
 const wrongCredentialsMessage = 'The username or password is not correct.';
 
-/** The admin site: login and logout are open, every other page needs a session. */
-export function adminRoutes(db: Knex, render: Render): Router {
+/**
+ * The admin site: login and logout are open, every other page needs a session. `onQuestionsChanged` runs
+ * after every committed change to questions or choices.
+ */
+export function adminRoutes(db: Knex, render: Render, onQuestionsChanged: () => void): Router {
   const accounts = new AccountsRepository(db);
   const sessions = new SessionStore(db);
   const throttle = new LoginThrottle(db);
@@ -61,7 +64,7 @@ export function adminRoutes(db: Knex, render: Render): Router {
   });
 
   const session = requireSession(sessions);
-  questionPages(router, session, new QuestionEditor(db), render);
+  questionPages(router, session, new QuestionEditor(db, onQuestionsChanged), render);
 
   router.get('/', session, async (ctx) => {
     ctx.body = render('admin/questions.njk', {

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   }
 
   const readiness = new Readiness(database.knex);
-  const app = createApp({ config, db: database.knex, readiness, logger });
+  const app = createApp({ config, database, readiness, logger });
   const server = await listen(app, config.port, config.host);
   logger.info({ url: server.url, database: database.kind }, 'polls is serving');
 

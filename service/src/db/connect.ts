@@ -1,52 +1,90 @@
+import type { PGlite } from '@electric-sql/pglite';
 import knex, { type Knex } from 'knex';
 import ClientPGLite from 'knex-pglite';
 import type { Config, DatabaseConfig, DatabaseSsl } from '../config.js';
 import { openEmbeddedPostgres } from './embedded.js';
+import { listenOnPGlite, listenOnServer, type ChannelListener } from './listener.js';
 
 export interface Database {
   readonly knex: Knex;
   /** `embedded` is PGlite in DATA_DIR: one process, migrated on start. */
   readonly kind: 'server' | 'embedded';
+  /** The listener of `channel` on this database: one per channel, shared, closed with the database. */
+  listen(channel: string): ChannelListener;
   close(): Promise<void>;
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.databaseUrl) return connectToServer(config.databaseUrl, config);
   const embedded = await openEmbeddedPostgres(config.dataDir);
-  const db = knexOnPGlite(embedded.pglite);
-  return {
-    knex: db,
-    kind: 'embedded',
-    async close() {
-      await db.destroy();
-      embedded.release();
-    },
-  };
+  return databaseOnPGlite(embedded.pglite, () => embedded.release());
 }
 
 export function connectToServer(
   url: string,
   options: Pick<Config, 'databaseSsl' | 'databasePoolMax'> = { databaseSsl: 'disable', databasePoolMax: 10 },
 ): Database {
+  const connection = { connectionString: url, ssl: sslOptions(options.databaseSsl) };
   const db = knex({
     client: 'pg',
-    connection: { connectionString: url, ssl: sslOptions(options.databaseSsl) },
+    connection,
     pool: { min: 0, max: options.databasePoolMax, idleTimeoutMillis: 30_000 },
     // While the server is down, fail requests fast instead of queueing them for the default 60 s.
     acquireConnectionTimeout: 5_000,
   });
-  return { knex: db, kind: 'server', close: () => db.destroy() };
+  const listeners = new Listeners((channel) => listenOnServer(connection, channel));
+  return {
+    knex: db,
+    kind: 'server',
+    listen: (channel) => listeners.get(channel),
+    async close() {
+      await listeners.close();
+      await db.destroy();
+    },
+  };
 }
 
-/** Knex on an open PGlite instance (a single connection, so no pool). */
-export function knexOnPGlite(pglite: object): Knex {
-  return knex({
+/** A database on an open PGlite instance; `release` runs once it is closed. */
+export function databaseOnPGlite(pglite: PGlite, release: () => void = () => {}): Database {
+  const db = knex({
     client: ClientPGLite,
     dialect: 'postgres',
     connection: () => ({ pglite }) as Knex.StaticConnectionConfig,
     // A query on the root knex inside a transaction waits for the only connection: fail fast, not in 60 s.
     acquireConnectionTimeout: 10_000,
   });
+  const listeners = new Listeners((channel) => listenOnPGlite(pglite, channel));
+  return {
+    knex: db,
+    kind: 'embedded',
+    listen: (channel) => listeners.get(channel),
+    async close() {
+      await listeners.close();
+      await db.destroy();
+      release();
+    },
+  };
+}
+
+/** One listener per channel, made on first use: every part of the process that listens shares its session. */
+class Listeners {
+  private readonly byChannel = new Map<string, ChannelListener>();
+
+  constructor(private readonly create: (channel: string) => ChannelListener) {}
+
+  get(channel: string): ChannelListener {
+    let listener = this.byChannel.get(channel);
+    if (!listener) {
+      listener = this.create(channel);
+      this.byChannel.set(channel, listener);
+    }
+    return listener;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.byChannel.values()].map((listener) => listener.close()));
+    this.byChannel.clear();
+  }
 }
 
 function sslOptions(mode: DatabaseSsl): false | { rejectUnauthorized: boolean } {

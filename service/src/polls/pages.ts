@@ -3,15 +3,15 @@ import type { Context } from 'koa';
 import { csrfToken, requireCsrfToken } from '../web/csrf.js';
 import { parseId } from '../web/ids.js';
 import type { Render } from '../web/views.js';
+import type { LatestQuestionsCache } from './latest-questions-cache.js';
 import { publishedQuestionOr404 } from './published-question.js';
-import type { PollsRepository, Question } from './questions.js';
+import type { PollsRepository, Question, QuestionSummary } from './questions.js';
 
-const latestCount = 5;
 const pollNotFound = 'Poll not found.';
 const noChoiceMessage = "You didn't select a choice.";
 
 /** The voter's pages, at the Django tutorial's paths so old links keep working. */
-export function pollsPages(polls: PollsRepository, render: Render): Router {
+export function pollsPages(polls: PollsRepository, latest: LatestQuestionsCache, render: Render): Router {
   const router = new Router();
 
   router.get('/', (ctx) => {
@@ -19,9 +19,12 @@ export function pollsPages(polls: PollsRepository, render: Render): Router {
     ctx.redirect('/polls/');
   });
 
+  // The cache hands out the same array until the questions change, so the page is rendered once per change.
+  let index: { questions: readonly QuestionSummary[]; html: string } | undefined;
   router.get('/polls/', async (ctx) => {
-    const questions = await polls.latest(latestCount);
-    ctx.body = render('polls/index.njk', { questions });
+    const questions = await latest.get();
+    if (index?.questions !== questions) index = { questions, html: render('polls/index.njk', { questions }) };
+    ctx.body = index.html;
   });
 
   router.get('/polls/:id/', async (ctx) => {

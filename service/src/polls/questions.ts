@@ -19,6 +19,13 @@ export interface Question extends QuestionSummary {
 
 export type VoteOutcome = 'counted' | 'question-not-found' | 'choice-not-found';
 
+/** The latest published questions, and when the next scheduled one goes public. */
+export interface LatestQuestions {
+  readonly questions: QuestionSummary[];
+  /** Milliseconds until the earliest future pub_date, as the database's clock sees it; null when none. */
+  readonly msUntilNextPublication: number | null;
+}
+
 export interface PollsRepositoryOptions {
   /** Learns every vote's outcome (metrics); the repository itself keeps no counts. */
   readonly onVote?: (outcome: VoteOutcome) => void;
@@ -41,6 +48,14 @@ const latestPublished = `
   order by q.pub_date desc, q.id desc
   limit ? offset ?`;
 
+// One statement, so both parts read the same now(): a question published between two statements would be
+// in neither. The one-row `upcoming` keeps the answer from being empty when nothing is published yet.
+const latestAndUpcoming = `
+  select upcoming."msUntilNextPublication", latest.*
+  from (select (extract(epoch from min(pub_date) - now()) * 1000)::float8 as "msUntilNextPublication"
+        from questions where pub_date > now()) as upcoming
+  left join lateral (${latestPublished}) as latest on true`;
+
 /** Reads and votes on published questions: what voters and API clients may see and do. */
 export class PollsRepository {
   private readonly votes: VoteBatcher;
@@ -58,6 +73,19 @@ export class PollsRepository {
   async latest(limit: number, offset = 0): Promise<QuestionSummary[]> {
     const { rows } = await this.db.raw<{ rows: QuestionSummary[] }>(latestPublished, [limit, offset]);
     return rows;
+  }
+
+  /** The first `limit` of `latest`, and how long they stay the latest unless someone writes. */
+  async latestAndNextPublication(limit: number): Promise<LatestQuestions> {
+    const { rows } = await this.db.raw<{
+      rows: (QuestionSummary & { id: number | null; msUntilNextPublication: number | null })[];
+    }>(latestAndUpcoming, [limit, 0]);
+    return {
+      questions: rows
+        .filter((row): row is typeof row & { id: number } => row.id !== null)
+        .map(({ id, questionText, pubDate }) => ({ id, questionText, pubDate })),
+      msUntilNextPublication: rows[0]!.msUntilNextPublication,
+    };
   }
 
   /** A published question with its choices in a stable order, or undefined. */

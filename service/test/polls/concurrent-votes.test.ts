@@ -20,7 +20,7 @@ for (const [mode, voteBatchWindowMs] of [
       this.timeout(60_000);
       db = await serverTarget.open();
       await db.reset();
-      server = await listen(testApp(db.knex, { voteBatchWindowMs }).app, 0, '127.0.0.1');
+      server = await listen(testApp(db, { voteBatchWindowMs }).app, 0, '127.0.0.1');
     });
     after(() => server.close(1000));
 

@@ -23,11 +23,11 @@ describe('when PostgreSQL goes away and comes back', function () {
     const scratch = await createScratchDatabase(postgres.adminUrl, 'faults');
     database = connectToServer(scratch.url);
     await migrateToLatest(database.knex, { serialise: false });
-    app = testApp(database.knex).app;
+    app = testApp(database).app;
     question = await createQuestion(database.knex, 'Still there?', -1);
   });
   after(async () => {
-    await database?.knex.destroy();
+    await database?.close();
     await postgres?.destroy();
   });
 

@@ -15,7 +15,7 @@ describe('graceful drain (the steps src/bin/serve.ts takes on SIGTERM)', functio
 
   it('turns readiness 503, refuses new connections and lets an in-flight vote finish and count', async () => {
     const question = await createQuestion(db.knex, 'Drain?', -1);
-    const { app, readiness } = testApp(db.knex);
+    const { app, readiness } = testApp(db);
     const running = await listen(app, 0, '127.0.0.1');
     const choiceId = question.choiceIds[0]!;
 

@@ -1,21 +1,22 @@
-import type { Knex } from 'knex';
 import type Koa from 'koa';
 import pino from 'pino';
 import supertest from 'supertest';
 
 import { createApp } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
+import type { Database } from '../../src/db/connect.js';
 import { Readiness } from '../../src/health/readiness.js';
+import { indexChangedChannel } from '../../src/polls/latest-questions-cache.js';
 import type { DatabaseTarget, TestDatabase } from './databases.js';
 
 export const testSessionKey = 'test-session-key-that-is-long-enough-0123456789';
 
 /** The real application over a test database, with logs silenced and the service's default settings. */
 export function testApp(
-  db: Knex,
+  database: Pick<Database, 'knex' | 'listen'>,
   settings: Partial<Pick<Config, 'voteBatchWindowMs'>> = {},
 ): { app: Koa; readiness: Readiness } {
-  const readiness = new Readiness(db);
+  const readiness = new Readiness(database.knex);
   const app = createApp({
     config: {
       sessionKeys: [testSessionKey],
@@ -23,7 +24,7 @@ export function testApp(
       voteBatchWindowMs: parseConfig({}).voteBatchWindowMs,
       ...settings,
     },
-    db,
+    database,
     readiness,
     logger: pino({ level: 'silent' }),
   });
@@ -51,7 +52,15 @@ export function appOnDatabase(target: DatabaseTarget): { readonly db: TestDataba
   before(async function () {
     this.timeout(60_000);
     suite.db = await target.open();
-    suite.app = testApp(suite.db.knex).app;
+    suite.app = testApp(suite.db).app;
+    // Tests write straight to the database, then read the index at once. Outside tests such a writer is
+    // another replica, seen once its notification arrives; here every request first waits until the
+    // notifications of all writes committed before it were handled, so no test races its own fixtures.
+    const indexChanges = suite.db.listen(indexChangedChannel);
+    suite.app.middleware.unshift(async (_ctx, next) => {
+      await indexChanges.sync();
+      await next();
+    });
   });
   beforeEach(() => suite.db.reset());
   return suite;

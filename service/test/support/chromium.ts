@@ -61,7 +61,7 @@ export function browserSuite(
     suite.db = await target.open();
     await suite.db.reset();
     await prepare(suite.db);
-    suite.server = await listen(testApp(suite.db.knex).app, 0, '127.0.0.1');
+    suite.server = await listen(testApp(suite.db).app, 0, '127.0.0.1');
     suite.chromium = await launchChromium();
     mkdirSync(screenshotsDir, { recursive: true });
   });

@@ -1,12 +1,10 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { Knex } from 'knex';
-import { connectToServer, knexOnPGlite } from '../../src/db/connect.js';
+import { connectToServer, databaseOnPGlite, type Database } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrator.js';
 import { createScratchDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
 
 /** A migrated database a suite runs against; `reset` empties every table between tests. */
-export interface TestDatabase {
-  readonly knex: Knex;
+export interface TestDatabase extends Pick<Database, 'knex' | 'listen'> {
   reset(): Promise<void>;
 }
 
@@ -26,13 +24,18 @@ function once(name: string, open: () => Promise<{ database: TestDatabase; close(
   };
 }
 
-async function migrated(knex: Knex): Promise<TestDatabase> {
+async function migrated(database: Database): Promise<TestDatabase> {
+  const { knex } = database;
   await migrateToLatest(knex, { serialise: false });
   const { rows } = await knex.raw<{ rows: { tablename: string }[] }>(
     `select tablename from pg_tables where schemaname = 'public' and tablename not like 'knex_migrations%'`,
   );
   const tables = rows.map((row) => `"${row.tablename}"`).join(', ');
-  return { knex, reset: () => knex.raw(`truncate ${tables} restart identity cascade`).then(() => undefined) };
+  return {
+    knex,
+    listen: (channel) => database.listen(channel),
+    reset: () => knex.raw(`truncate ${tables} restart identity cascade`).then(() => undefined),
+  };
 }
 
 let server: Promise<PostgresServer> | undefined;
@@ -46,8 +49,8 @@ export function postgresServer(): Promise<PostgresServer> {
 export const embeddedTarget: DatabaseTarget = {
   name: 'embedded PGlite',
   open: once('embedded', async () => {
-    const knex = knexOnPGlite(await PGlite.create());
-    return { database: await migrated(knex), close: () => knex.destroy() };
+    const database = databaseOnPGlite(await PGlite.create());
+    return { database: await migrated(database), close: () => database.close() };
   }),
 };
 
@@ -55,11 +58,11 @@ export const serverTarget: DatabaseTarget = {
   name: 'PostgreSQL server',
   open: once('server', async () => {
     const scratch = await createScratchDatabase((await postgresServer()).adminUrl, 'test');
-    const { knex } = connectToServer(scratch.url);
+    const database = connectToServer(scratch.url);
     return {
-      database: await migrated(knex),
+      database: await migrated(database),
       async close() {
-        await knex.destroy();
+        await database.close();
         await scratch.drop();
       },
     };

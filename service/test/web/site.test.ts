@@ -11,7 +11,7 @@ describe('site-wide behaviour', () => {
   before(async function () {
     this.timeout(60_000);
     db = await embeddedTarget.open();
-    app = testApp(db.knex).app;
+    app = testApp(db).app;
   });
 
   const get = (path: string) => supertest(app.callback()).get(path);
@@ -74,20 +74,20 @@ describe('health probes', () => {
   });
 
   it('/healthz answers 200 without touching anything', async () => {
-    const { app } = testApp(db.knex);
+    const { app } = testApp(db);
     const response = await supertest(app.callback()).get('/healthz').expect(200);
     assert.deepEqual(response.body, { status: 'ok' });
   });
 
   it('/readyz answers 200 when the database answers and the schema is current', async () => {
-    const { app } = testApp(db.knex);
+    const { app } = testApp(db);
     const response = await supertest(app.callback()).get('/readyz').expect(200);
     assert.equal(response.body.schema, 'ok');
     assert.equal(response.body.database, 'ok');
   });
 
   it('/readyz answers 503 once the process is draining', async () => {
-    const { app, readiness } = testApp(db.knex);
+    const { app, readiness } = testApp(db);
     readiness.startDraining();
     const response = await supertest(app.callback()).get('/readyz').expect(503);
     assert.equal(response.body.shutdown, 'draining');
