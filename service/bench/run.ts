@@ -3,7 +3,7 @@
  * the machine's limits (pgbench with the vote's UPDATE, a bare Node HTTP server). Prints the figures and
  * writes them to docs/benchmarks.md. Figures only: nothing here passes or fails.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -20,70 +20,149 @@ import { loadTest, type LoadRequest, type LoadResult } from './wrk.js';
 const serviceDir = fileURLToPath(new URL('../', import.meta.url));
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+// Each endpoint is loaded this long first, unmeasured: JIT, compiled templates, pool connections, caches.
+const warmUpSeconds = Number(process.env.BENCH_WARM_UP_SECONDS ?? 3);
 const connections = 64;
 const run = promisify(execFile);
 
 interface Row {
   readonly name: string;
   readonly result: LoadResult;
+  /** CPU time the server process spent per response: steadier than req/s on a shared machine. */
+  readonly cpuMicrosPerRequest: number;
+}
+
+interface Service {
+  readonly base: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
 }
 
 async function main(): Promise<void> {
   const scratch = await createScratchDatabase(adminUrl, 'bench');
   const database = connectToServer(scratch.url);
-  const port = await freePort();
-  const service = spawn(process.execPath, ['--import', 'tsx', 'src/bin/serve.ts'], {
-    cwd: serviceDir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      DATABASE_URL: scratch.url,
-      PORT: String(port),
-      SESSION_KEYS: randomBytes(24).toString('hex'),
-      LOG_LEVEL: 'warn', // an access-log line per request is measured separately from the service
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
   try {
     await migrateToLatest(database.knex, { serialise: false });
     for (let days = 5; days >= 1; days--) await createQuestion(database.knex, `Question ${days}?`, -days);
     const question = await createQuestion(database.knex, 'Benchmarked?', 0, ['Yes', 'No']);
-    const base = `http://127.0.0.1:${port}`;
-    await waitUntilReady(base);
-    const idleRssMb = rssMb(service.pid!);
 
+    const clockTicks = Number((await run('getconf', ['CLK_TCK'])).stdout);
     const rows: Row[] = [];
-    const measure = async (name: string, request: LoadRequest) => {
+    /** Loads `request`; `cpuMicros` reads the server's CPU time so far. */
+    const measure = async (name: string, request: LoadRequest, cpuMicros: () => number) => {
+      if (warmUpSeconds > 0) await loadTest(request, connections, warmUpSeconds);
+      const cpuBefore = cpuMicros();
       const result = await loadTest(request, connections, seconds);
-      rows.push({ name, result });
-      console.log(formatRow({ name, result }));
+      const row = { name, result, cpuMicrosPerRequest: (cpuMicros() - cpuBefore) / result.requests };
+      rows.push(row);
+      console.log(formatRow(row));
+      return result;
     };
-    console.log(`wrk, ${connections} connections, ${seconds} s per endpoint, one service process`);
-    await measure('GET /polls/', { url: `${base}/polls/` });
-    await measure('GET /polls/:id/', { url: `${base}/polls/${question.id}/` });
-    await measure('GET /polls/:id/results/', { url: `${base}/polls/${question.id}/results/` });
-    await measure('GET /api/questions/:id', { url: `${base}/api/questions/${question.id}` });
-    let peakRssMb = 0;
-    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb(service.pid!))), 200);
-    await measure('POST /polls/:id/vote/ (grouped)', await voteRequest(base, question));
-    clearInterval(sampler);
+    const serviceCpu = (service: Service) => () => processCpuMicros(service.process.pid!, clockTicks);
+    const ownCpu = () => {
+      const { user, system } = process.cpuUsage();
+      return user + system;
+    };
+    console.log(
+      `wrk, ${connections} connections, ${warmUpSeconds} s warm-up then ${seconds} s per endpoint, one service process`,
+    );
 
-    const html = await (await fetch(`${base}/polls/`)).text();
+    const grouped = await startService(scratch.url, {});
+    const idleRssMb = rssMb(grouped.process.pid!);
+    let peakRssMb = idleRssMb;
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb(grouped.process.pid!))), 200);
+    const groupedCpu = serviceCpu(grouped);
+    const index = await measure('GET /polls/', { url: `${grouped.base}/polls/` }, groupedCpu);
+    await measure('GET /polls/:id/', { url: `${grouped.base}/polls/${question.id}/` }, groupedCpu);
+    await measure(
+      'GET /polls/:id/results/',
+      { url: `${grouped.base}/polls/${question.id}/results/` },
+      groupedCpu,
+    );
+    await measure(
+      'GET /api/questions/:id',
+      { url: `${grouped.base}/api/questions/${question.id}` },
+      groupedCpu,
+    );
+    const groupedVotes = await measure(
+      'POST /polls/:id/vote/, grouped (default)',
+      await voteRequest(grouped.base, question),
+      groupedCpu,
+    );
+    clearInterval(sampler);
+    const html = await (await fetch(`${grouped.base}/polls/`)).text();
+    await grouped.stop();
+
+    const alone = await startService(scratch.url, { VOTE_BATCH_WINDOW_MS: '0' });
+    const aloneVotes = await measure(
+      'POST /polls/:id/vote/, one transaction each (VOTE_BATCH_WINDOW_MS=0)',
+      await voteRequest(alone.base, question),
+      serviceCpu(alone),
+    );
+    await alone.stop();
+
     const bare = await bareServer(html);
-    await measure('bare Node HTTP, same index HTML', { url: bare.url });
+    const bareResult = await measure(
+      'bare Node HTTP, same index HTML from memory',
+      { url: bare.url },
+      ownCpu,
+    );
     await bare.close();
-    const pgbench = await runPgbench(scratch.url, question.choiceIds[0]!);
-    console.log(`pgbench, same UPDATE, one transaction per vote, ${connections} clients: ${pgbench.tps} tps`);
-    console.log(`RSS: idle ${idleRssMb} MB, peak under vote load ${peakRssMb} MB`);
+
+    const pgbench = await runPgbench(scratch.url, question.id, question.choiceIds[0]!);
+    const ratios = {
+      indexToBare: bareResult.requestsPerSecond / index.requestsPerSecond,
+      votesGroupedToAlone: groupedVotes.requestsPerSecond / aloneVotes.requestsPerSecond,
+    };
+    console.log(
+      `pgbench, the vote's UPDATE, one transaction per vote, ${connections} clients: ${pgbench.tps} tps`,
+    );
+    console.log(`bare Node / index: ${ratios.indexToBare.toFixed(2)}× (the index is within 2× when ≤ 2)`);
+    console.log(
+      `grouped votes / one transaction per vote: ${ratios.votesGroupedToAlone.toFixed(2)}× (target ≥ 5)`,
+    );
+    console.log(`RSS of the service: idle ${idleRssMb} MB, peak under load ${peakRssMb} MB`);
 
     const facts = await machineFacts(database.knex);
-    writeReport({ rows, pgbench, idleRssMb, peakRssMb, facts });
+    writeReport({ rows, pgbench, ratios, idleRssMb, peakRssMb, facts });
   } finally {
-    service.kill('SIGTERM');
-    await new Promise((resolve) => service.once('exit', resolve));
     await database.close();
     await scratch.drop();
   }
+}
+
+/** The service as deployed (NODE_ENV=production), with `env` on top, ready to take requests. */
+async function startService(databaseUrl: string, env: Record<string, string>): Promise<Service> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/serve.ts'], {
+    cwd: serviceDir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      SESSION_KEYS: randomBytes(24).toString('hex'),
+      LOG_LEVEL: 'warn', // an access-log line per request is measured separately from the service
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const service = {
+    base: `http://127.0.0.1:${port}`,
+    process: child,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+  try {
+    await waitUntilReady(service.base);
+  } catch (error) {
+    await service.stop();
+    throw error;
+  }
+  return service;
 }
 
 async function waitUntilReady(base: string): Promise<void> {
@@ -129,9 +208,13 @@ async function bareServer(html: string) {
   };
 }
 
-async function runPgbench(url: string, choiceId: number): Promise<{ tps: number }> {
+/** The vote as one statement per transaction (the contract's UPDATE), all clients on the same choice. */
+async function runPgbench(url: string, questionId: number, choiceId: number): Promise<{ tps: number }> {
   const script = path.join(os.tmpdir(), `polls-bench-${process.pid}.sql`);
-  writeFileSync(script, `update choices set votes = votes + 1 where id = ${choiceId};\n`);
+  writeFileSync(
+    script,
+    `update choices set votes = votes + 1 where id = ${choiceId} and question_id = ${questionId};\n`,
+  );
   const { stdout } = await run('pgbench', [
     '-n',
     `-c${connections}`,
@@ -146,6 +229,13 @@ async function runPgbench(url: string, choiceId: number): Promise<{ tps: number 
   return { tps: Math.round(Number(tps)) };
 }
 
+/** User and system CPU time of a process, all its threads, from /proc. */
+function processCpuMicros(pid: number, clockTicks: number): number {
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1e6;
+}
+
 function rssMb(pid: number): number {
   const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Math.round(Number(kb) / 1024);
@@ -155,23 +245,28 @@ async function machineFacts(knex: import('knex').Knex) {
   const settings = await knex.raw<{ rows: { name: string; setting: string }[] }>(
     `select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'server_version')`,
   );
+  const { stdout: wrkVersion } = await run('wrk', ['-v']).catch((error: { stdout?: string }) => ({
+    stdout: error.stdout ?? '', // wrk -v prints its version, then exits with status 1
+  }));
   return {
-    cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}`,
+    cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'} (shared by wrk, the service and PostgreSQL)`,
     memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
     os: `${os.type()} ${os.release()}`,
     node: process.version,
     postgres: settings.rows.map((row) => `${row.name}=${row.setting}`).join(', '),
+    wrk: wrkVersion.split('\n')[0]?.trim() || 'unknown',
   };
 }
 
-function formatRow({ name, result }: Row): string {
+function formatRow({ name, result, cpuMicrosPerRequest }: Row): string {
   const errors = result.non2xx3xx ? `, ${result.non2xx3xx} non-2xx/3xx` : '';
-  return `${name.padEnd(36)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms${errors}`;
+  return `${name.padEnd(70)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  ${cpuMicrosPerRequest.toFixed(0)} µs CPU/req${errors}`;
 }
 
 function writeReport(report: {
   rows: Row[];
   pgbench: { tps: number };
+  ratios: { indexToBare: number; votesGroupedToAlone: number };
   idleRssMb: number;
   peakRssMb: number;
   facts: Record<string, string>;
@@ -180,8 +275,11 @@ function writeReport(report: {
     '# Benchmarks',
     '',
     `Written by \`npm run bench\` on ${new Date().toISOString()}. One service process (NODE_ENV=production,`,
-    `LOG_LEVEL=warn) on a scratch database of the machine's PostgreSQL; wrk with ${connections} connections for`,
-    `${seconds} s per endpoint. Figures, not assertions: rerun the script to refresh them.`,
+    `LOG_LEVEL=warn) on a scratch database of the machine's PostgreSQL; wrk with ${connections} connections,`,
+    `${warmUpSeconds} s of unmeasured warm-up, then ${seconds} s per endpoint. Every vote goes to the same choice.`,
+    'The one-transaction-per-vote row is the same service started with `VOTE_BATCH_WINDOW_MS=0`, in the same',
+    'run. Server CPU is the CPU time the serving process spent per response (wrk, the service and PostgreSQL',
+    'share the same cores, so it is steadier than req/s). Figures, not assertions: rerun the script to refresh them.',
     '',
     '## Machine',
     '',
@@ -189,16 +287,18 @@ function writeReport(report: {
     '',
     '## Results',
     '',
-    '| Endpoint | req/s | p50 ms | p99 ms | non-2xx/3xx |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| Endpoint | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx/3xx |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...report.rows.map(
-      ({ name, result }) =>
-        `| ${name} | ${result.requestsPerSecond.toFixed(0)} | ${result.p50Ms.toFixed(2)} | ${result.p99Ms.toFixed(2)} | ${result.non2xx3xx} |`,
+      ({ name, result, cpuMicrosPerRequest }) =>
+        `| ${name} | ${result.requestsPerSecond.toFixed(0)} | ${result.p50Ms.toFixed(2)} | ${result.p99Ms.toFixed(2)} | ${cpuMicrosPerRequest.toFixed(0)} | ${result.non2xx3xx} |`,
     ),
     '',
     `pgbench, the vote's UPDATE with one transaction per vote, ${connections} clients: ${report.pgbench.tps} tps.`,
     '',
-    `RSS of the service: ${report.idleRssMb} MB idle, ${report.peakRssMb} MB at peak under vote load.`,
+    `- Bare Node serves ${report.ratios.indexToBare.toFixed(2)}× the index's requests per second (target: at most 2×).`,
+    `- Grouped votes: ${report.ratios.votesGroupedToAlone.toFixed(2)}× the one-transaction-per-vote figure (target: at least 5×).`,
+    `- RSS of the service: ${report.idleRssMb} MB idle after start, ${report.peakRssMb} MB at peak under load.`,
     '',
   ];
   writeFileSync(fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url)), lines.join('\n'));

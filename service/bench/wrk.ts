@@ -5,6 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 export interface LoadResult {
+  /** Responses received during the measured run. */
+  readonly requests: number;
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -31,6 +33,7 @@ export async function loadTest(
   if (request.method === 'POST') args.push('-s', postScript(request));
   const { stdout } = await run('wrk', [...args, request.url], { maxBuffer: 1 << 20 });
   return {
+    requests: Number(match(stdout, /(\d+) requests in/)),
     requestsPerSecond: Number(match(stdout, /Requests\/sec:\s+([\d.]+)/)),
     p50Ms: toMs(match(stdout, /^\s+50%\s+(\S+)/m)),
     p99Ms: toMs(match(stdout, /^\s+99%\s+(\S+)/m)),
