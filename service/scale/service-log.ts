@@ -4,8 +4,8 @@ const keptMessages = 5;
 
 /**
  * What a replica wrote (LOG_LEVEL=warn: warnings and errors only), counted by level, with the first few
- * distinct messages of errors and of lines that are not pino JSON (Knex writes pool errors with console)
- * kept for the report.
+ * distinct messages of errors and of lines that are not pino JSON (nothing should write those) kept for the
+ * report.
  */
 export class ServiceLog {
   readonly counts = new Map<string, number>();

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, logger);
   if (database.kind === 'embedded') {
     // The embedded database belongs to this process alone, so it migrates itself. A server never does:
     // `npm run migrate` runs once per release, before the new version takes traffic.

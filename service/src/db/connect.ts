@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import knex, { type Knex } from 'knex';
 import ClientPGLite from 'knex-pglite';
+import type { Logger } from 'pino';
 import type { Config, DatabaseConfig, DatabaseSsl } from '../config.js';
 import { openEmbeddedPostgres } from './embedded.js';
 import { listenOnPGlite, listenOnServer, type ChannelListener } from './listener.js';
@@ -14,15 +15,19 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  if (config.databaseUrl) return connectToServer(config.databaseUrl, config);
+/** `logger` receives Knex's own reports (lost connections, failed acquires) instead of the console. */
+export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
+  if (config.databaseUrl) return connectToServer(config.databaseUrl, { ...config, logger });
   const embedded = await openEmbeddedPostgres(config.dataDir);
   return databaseOnPGlite(embedded.pglite, () => embedded.release());
 }
 
 export function connectToServer(
   url: string,
-  options: Pick<Config, 'databaseSsl' | 'databasePoolMax'> = { databaseSsl: 'disable', databasePoolMax: 10 },
+  options: Pick<Config, 'databaseSsl' | 'databasePoolMax'> & { logger?: Logger } = {
+    databaseSsl: 'disable',
+    databasePoolMax: 10,
+  },
 ): Database {
   const connection = { connectionString: url, ssl: sslOptions(options.databaseSsl) };
   const db = knex({
@@ -31,6 +36,7 @@ export function connectToServer(
     pool: { min: 0, max: options.databasePoolMax, idleTimeoutMillis: 30_000 },
     // While the server is down, fail requests fast instead of queueing them for the default 60 s.
     acquireConnectionTimeout: 5_000,
+    ...(options.logger && { log: knexLog(options.logger) }),
   });
   const listeners = new Listeners((channel) => listenOnServer(connection, channel));
   return {
@@ -96,4 +102,16 @@ function sslOptions(mode: DatabaseSsl): false | { rejectUnauthorized: boolean } 
     case 'verify-full':
       return { rejectUnauthorized: true };
   }
+}
+
+/** Knex's reports as JSON log lines: plain console lines would break the log's one-object-per-line format. */
+function knexLog(logger: Logger): Knex.Logger {
+  const log = logger.child({ source: 'knex' });
+  return {
+    warn: (message: unknown) => log.warn(String(message)),
+    error: (message: unknown) => log.error(String(message)),
+    debug: (message: unknown) => log.debug(String(message)),
+    deprecate: (method: string, alternative: string) =>
+      log.warn(`${method} is deprecated, use ${alternative}`),
+  };
 }
