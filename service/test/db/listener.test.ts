@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChannelListener } from '../../src/db/listener.js';
 import { databaseTargets, serverTarget, type TestDatabase } from '../support/databases.js';
+import { waitFor } from '../support/wait.js';
 
 const channel = 'polls_listener_test';
 
@@ -9,14 +10,6 @@ function counted(listener: ChannelListener): { readonly events: number } {
   const counter = { events: 0 };
   listener.subscribe(() => counter.events++);
   return counter;
-}
-
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 for (const target of databaseTargets) {

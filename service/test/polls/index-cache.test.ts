@@ -7,6 +7,7 @@ import { createAdmin, signedIn } from '../admin/support.js';
 import { appOnDatabase, formToken, testApp } from '../support/app.js';
 import { databaseTargets, serverTarget, type TestDatabase } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
+import { waitFor } from '../support/wait.js';
 
 /** Counts the index's queries (the only ones asking when the next question goes public). */
 function countIndexLoads(knex: Knex): { readonly loads: number; stop(): void } {
@@ -16,14 +17,6 @@ function countIndexLoads(knex: Knex): { readonly loads: number; stop(): void } {
   };
   knex.on('query', onQuery);
   return counter;
-}
-
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** A listener that is up but never hears anything, as when a notification has not arrived yet. */

@@ -3,6 +3,7 @@ import { listen } from '../../src/server.js';
 import { testApp } from '../support/app.js';
 import { serverTarget, type TestDatabase } from '../support/databases.js';
 import { createQuestion, votesOf } from '../support/fixtures.js';
+import { waitFor } from '../support/wait.js';
 
 describe('graceful drain (the steps src/bin/serve.ts takes on SIGTERM)', function () {
   this.timeout(60_000);
@@ -27,12 +28,12 @@ describe('graceful drain (the steps src/bin/serve.ts takes on SIGTERM)', functio
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ choiceId }),
     });
-    await waitUntil(async () => {
+    await waitFor(async () => {
       const { rows } = await db.knex.raw<{ rows: unknown[] }>(
         `select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%update choices%'`,
       );
       return rows.length > 0;
-    });
+    }, 'the vote waits for the row lock');
 
     const readyBefore = await fetch(`${running.url}/readyz`);
     assert.equal(readyBefore.status, 200);
@@ -55,11 +56,3 @@ describe('graceful drain (the steps src/bin/serve.ts takes on SIGTERM)', functio
     assert.deepEqual(await votesOf(db.knex, question.id), [1, 0]);
   });
 });
-
-async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('the condition never held');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
