@@ -38,16 +38,7 @@ export function connectToServer(
     acquireConnectionTimeout: 5_000,
     ...(options.logger && { log: knexLog(options.logger) }),
   });
-  const listeners = new Listeners((channel) => listenOnServer(connection, channel));
-  return {
-    knex: db,
-    kind: 'server',
-    listen: (channel) => listeners.get(channel),
-    async close() {
-      await listeners.close();
-      await db.destroy();
-    },
-  };
+  return withListeners('server', db, (channel) => listenOnServer(connection, channel));
 }
 
 /** A database on an open PGlite instance; `release` runs once it is closed. */
@@ -59,10 +50,20 @@ export function databaseOnPGlite(pglite: PGlite, release: () => void = () => {})
     // A query on the root knex inside a transaction waits for the only connection: fail fast, not in 60 s.
     acquireConnectionTimeout: 10_000,
   });
-  const listeners = new Listeners((channel) => listenOnPGlite(pglite, channel));
+  return withListeners('embedded', db, (channel) => listenOnPGlite(pglite, channel), release);
+}
+
+/** The database around `db`, with its listeners made by `listen`, closed before `db` is destroyed. */
+function withListeners(
+  kind: Database['kind'],
+  db: Knex,
+  listen: (channel: string) => ChannelListener,
+  release: () => void = () => {},
+): Database {
+  const listeners = new Listeners(listen);
   return {
     knex: db,
-    kind: 'embedded',
+    kind,
     listen: (channel) => listeners.get(channel),
     async close() {
       await listeners.close();
