@@ -1,6 +1,5 @@
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
-import compress from 'koa-compress';
 import type { Logger } from 'pino';
 import { adminRoutes } from './admin/routes.js';
 import type { Config } from './config.js';
@@ -12,6 +11,7 @@ import { pollsApi } from './polls/api.js';
 import { indexChangedChannel, LatestQuestionsCache } from './polls/latest-questions-cache.js';
 import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/questions.js';
+import { compressResponses } from './web/compression.js';
 import { CookieKeys } from './web/cookie-keys.js';
 import { csrfFormField } from './web/csrf.js';
 import { handleErrors } from './web/errors.js';
@@ -63,7 +63,7 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
     }
   });
   app.use(securityHeaders());
-  app.use(compress({ threshold: 1024 }));
+  app.use(compressResponses());
   app.use(assets.middleware);
   app.use(
     bodyParser({
