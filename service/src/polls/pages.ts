@@ -19,11 +19,15 @@ export function pollsPages(polls: PollsRepository, latest: LatestQuestionsCache,
     ctx.redirect('/polls/');
   });
 
-  // The cache hands out the same array until the questions change, so the page is rendered once per change.
-  let index: { questions: readonly QuestionSummary[]; html: string } | undefined;
+  // The cache hands out the same array until the questions change, so the page is rendered once per change,
+  // to bytes: they are sent (and compressed, once per coding) as they are.
+  let index: { questions: readonly QuestionSummary[]; html: Buffer } | undefined;
   router.get('/polls/', async (ctx) => {
     const questions = await latest.get();
-    if (index?.questions !== questions) index = { questions, html: render('polls/index.njk', { questions }) };
+    if (index?.questions !== questions) {
+      index = { questions, html: Buffer.from(render('polls/index.njk', { questions })) };
+    }
+    ctx.type = 'html';
     ctx.body = index.html;
   });
 
