@@ -7,6 +7,8 @@ import type { VoteOutcome } from '../polls/questions.js';
 /** Request durations span cached pages (under 1 ms) to requests waiting out the 5 s pool timeout. */
 const durationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+const knownMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 /** The subset of tarn's pool that knex exposes as `client.pool`; PGlite's single connection has none. */
 interface ConnectionPool {
   numUsed(): number;
@@ -50,14 +52,26 @@ export function createMetrics(db: Knex): Metrics {
     ctx.body = await registry.metrics();
   });
 
+  // One labelled series per method, route and status, looked up by a string key instead of prom-client
+  // hashing a label object on every request. The method is one of a known few: clients choose it freely.
+  const series = new Map<string, { observe(seconds: number): void }>();
   const middleware: Middleware = async (ctx, next) => {
-    const stopTimer = requestDuration.startTimer({ method: ctx.method });
+    const started = performance.now();
     try {
       await next();
     } finally {
       // Unmatched paths (static assets, 404s) share one label value instead of one series per path.
-      const route = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
-      stopTimer({ route: route === undefined ? 'unmatched' : String(route), status: String(ctx.status) });
+      const matched = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
+      const route = matched === undefined ? 'unmatched' : String(matched);
+      const method = knownMethods.has(ctx.method) ? ctx.method : 'other';
+      const status = String(ctx.status);
+      const key = `${method} ${status} ${route}`;
+      let observer = series.get(key);
+      if (!observer) {
+        observer = requestDuration.labels({ method, route, status });
+        series.set(key, observer);
+      }
+      observer.observe((performance.now() - started) / 1000);
     }
   };
 
