@@ -27,9 +27,9 @@ export function handleErrors(render: Render, logger: Logger): Middleware {
         status = 503;
         message = unavailableMessage;
         ctx.set('Retry-After', '5');
-        (ctx.state.log as Logger | undefined)?.warn({ err: error }, 'database unavailable');
+        logger.warn({ requestId: ctx.state.requestId as unknown, err: error }, 'database unavailable');
       } else if (status >= 500) {
-        ((ctx.state.log as Logger | undefined) ?? logger).error({ err: error }, 'request failed');
+        logger.error({ requestId: ctx.state.requestId as unknown, err: error }, 'request failed');
       }
       ctx.status = status;
       if (ctx.path.startsWith('/api/')) {
