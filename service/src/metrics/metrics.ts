@@ -22,6 +22,8 @@ export interface Metrics {
   readonly middleware: Middleware;
   /** Serves the registry in Prometheus text format at GET /metrics. */
   readonly routes: Router;
+  /** What the middleware records, for a request answered without it. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
   countVote(outcome: VoteOutcome): void;
 }
 
@@ -55,6 +57,17 @@ export function createMetrics(db: Knex): Metrics {
   // One labelled series per method, route and status, looked up by a string key instead of prom-client
   // hashing a label object on every request. The method is one of a known few: clients choose it freely.
   const series = new Map<string, { observe(seconds: number): void }>();
+  const observeRequest = (anyMethod: string, route: string, statusCode: number, seconds: number) => {
+    const method = knownMethods.has(anyMethod) ? anyMethod : 'other';
+    const status = String(statusCode);
+    const key = `${method} ${status} ${route}`;
+    let observer = series.get(key);
+    if (!observer) {
+      observer = requestDuration.labels({ method, route, status });
+      series.set(key, observer);
+    }
+    observer.observe(seconds);
+  };
   const middleware: Middleware = async (ctx, next) => {
     const started = performance.now();
     try {
@@ -63,19 +76,11 @@ export function createMetrics(db: Knex): Metrics {
       // Unmatched paths (static assets, 404s) share one label value instead of one series per path.
       const matched = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
       const route = matched === undefined ? 'unmatched' : String(matched);
-      const method = knownMethods.has(ctx.method) ? ctx.method : 'other';
-      const status = String(ctx.status);
-      const key = `${method} ${status} ${route}`;
-      let observer = series.get(key);
-      if (!observer) {
-        observer = requestDuration.labels({ method, route, status });
-        series.set(key, observer);
-      }
-      observer.observe((performance.now() - started) / 1000);
+      observeRequest(ctx.method, route, ctx.status, (performance.now() - started) / 1000);
     }
   };
 
-  return { middleware, routes, countVote: (outcome) => votes.inc({ outcome }) };
+  return { middleware, routes, observeRequest, countVote: (outcome) => votes.inc({ outcome }) };
 }
 
 function registerPoolGauges(registry: Registry, db: Knex): void {
