@@ -1,4 +1,5 @@
 import { bodyParser } from '@koa/bodyparser';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { adminRoutes } from './admin/routes.js';
@@ -15,8 +16,9 @@ import { compressResponses } from './web/compression.js';
 import { CookieKeys } from './web/cookie-keys.js';
 import { csrfFormField } from './web/csrf.js';
 import { handleErrors } from './web/errors.js';
-import { requestLog } from './web/request-log.js';
+import { logRequest, requestIdFor, requestLog } from './web/request-log.js';
 import { securityHeaders } from './web/security-headers.js';
+import { SharedResponses } from './web/shared-responses.js';
 import { loadStaticAssets } from './web/static-assets.js';
 import { createRenderer } from './web/views.js';
 
@@ -30,11 +32,23 @@ export interface AppDependencies {
 /** Builds the web application; it opens no socket, so tests drive it directly. */
 export function createApp({ config, database, readiness, logger }: AppDependencies): Koa {
   const db = database.knex;
-  const app = new Koa({ proxy: config.trustProxy });
+  const metrics = createMetrics(db);
+  const shared = new SharedResponses({
+    // Compression picks the coding by Accept-Encoding; HSTS is sent when X-Forwarded-Proto says https.
+    varyOn: ['accept-encoding', 'x-forwarded-proto'],
+    perRequest: {
+      requestId: requestIdFor,
+      closeConnection: () => readiness.isDraining,
+      served({ route, ...line }) {
+        metrics.observeRequest(line.method, route, line.status, line.durationMs / 1000);
+        logRequest(logger, line);
+      },
+    },
+  });
+  const app = new PollsApp(config.trustProxy, shared);
   app.keys = new CookieKeys(config.sessionKeys);
   const assets = loadStaticAssets();
   const render = createRenderer({ asset: assets.url, csrfField: csrfFormField });
-  const metrics = createMetrics(db);
   const polls = new PollsRepository(db, {
     onVote: metrics.countVote,
     voteBatchWindowMs: config.voteBatchWindowMs,
@@ -62,6 +76,7 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
       if (readiness.isDraining) ctx.set('Connection', 'close');
     }
   });
+  app.use(shared.keep);
   app.use(securityHeaders());
   app.use(compressResponses());
   app.use(assets.middleware);
@@ -81,4 +96,22 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
   );
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;
+}
+
+/** Koa, answering a request from a kept shared response when there is one, before any middleware runs. */
+class PollsApp extends Koa {
+  constructor(
+    proxy: boolean,
+    private readonly shared: SharedResponses,
+  ) {
+    super({ proxy });
+  }
+
+  override callback(): ReturnType<Koa['callback']> {
+    const handle = super.callback();
+    return (request, response) =>
+      this.shared.serve(request as IncomingMessage, response as ServerResponse)
+        ? Promise.resolve()
+        : handle(request, response);
+  }
 }

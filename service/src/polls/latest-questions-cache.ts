@@ -32,8 +32,9 @@ export class LatestQuestionsCache {
   }
 
   async get(): Promise<readonly QuestionSummary[]> {
+    const kept = this.peek();
+    if (kept) return kept;
     if (!this.listener.listening) return (await this.source.latestAndNextPublication(indexLength)).questions;
-    if (this.kept && this.now() < this.kept.expiresAt) return this.kept.questions;
     // Concurrent requests share one load instead of each querying.
     if (!this.loading) {
       const loading = this.load();
@@ -44,6 +45,12 @@ export class LatestQuestionsCache {
       loading.then(forget, forget);
     }
     return this.loading;
+  }
+
+  /** The questions kept in memory while they are current, without reading anything; else undefined. */
+  peek(): readonly QuestionSummary[] | undefined {
+    if (!this.listener.listening || !this.kept || this.now() >= this.kept.expiresAt) return undefined;
+    return this.kept.questions;
   }
 
   /** Forgets the questions: the next call reads them again. */

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { csrfToken, requireCsrfToken } from '../web/csrf.js';
 import { parseId } from '../web/ids.js';
+import { markShared } from '../web/shared-responses.js';
 import type { Render } from '../web/views.js';
 import type { LatestQuestionsCache } from './latest-questions-cache.js';
 import { publishedQuestionOr404 } from './published-question.js';
@@ -29,6 +30,8 @@ export function pollsPages(polls: PollsRepository, latest: LatestQuestionsCache,
     }
     ctx.type = 'html';
     ctx.body = index.html;
+    // Every visitor gets these bytes until the questions change, so they may be sent again from memory.
+    markShared(ctx, () => latest.peek() === questions);
   });
 
   router.get('/polls/:id/', async (ctx) => {

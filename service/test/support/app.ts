@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import supertest from 'supertest';
 
 import { createApp } from '../../src/app.js';
@@ -11,10 +11,14 @@ import type { DatabaseTarget, TestDatabase } from './databases.js';
 
 export const testSessionKey = 'test-session-key-that-is-long-enough-0123456789';
 
+export interface TestAppSettings extends Partial<Pick<Config, 'voteBatchWindowMs' | 'trustProxy'>> {
+  readonly logger?: Logger;
+}
+
 /** The real application over a test database, with logs silenced and the service's default settings. */
 export function testApp(
   database: Pick<Database, 'knex' | 'listen'>,
-  settings: Partial<Pick<Config, 'voteBatchWindowMs'>> = {},
+  { logger = pino({ level: 'silent' }), ...settings }: TestAppSettings = {},
 ): { app: Koa; readiness: Readiness } {
   const readiness = new Readiness(database.knex);
   const app = createApp({
@@ -26,7 +30,7 @@ export function testApp(
     },
     database,
     readiness,
-    logger: pino({ level: 'silent' }),
+    logger,
   });
   return { app, readiness };
 }
@@ -56,11 +60,16 @@ export function appOnDatabase(target: DatabaseTarget): { readonly db: TestDataba
     // Tests write straight to the database, then read the index at once. Outside tests such a writer is
     // another replica, seen once its notification arrives; here every request first waits until the
     // notifications of all writes committed before it were handled, so no test races its own fixtures.
+    // It waits before the app's request handler, which may answer from a kept response before any middleware.
     const indexChanges = suite.db.listen(indexChangedChannel);
-    suite.app.middleware.unshift(async (_ctx, next) => {
-      await indexChanges.sync();
-      await next();
-    });
+    const callback = suite.app.callback.bind(suite.app);
+    suite.app.callback = () => {
+      const handle = callback();
+      return async (request, response) => {
+        await indexChanges.sync();
+        await handle(request, response);
+      };
+    };
   });
   beforeEach(() => suite.db.reset());
   return suite;
