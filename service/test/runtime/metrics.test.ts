@@ -43,6 +43,16 @@ for (const target of databaseTargets) {
       assert.ok(!after.includes(`/polls/${question.id}/`), 'a concrete path leaked into a label');
     });
 
+    it('labels methods outside the usual few as "other", so clients cannot add series at will', async () => {
+      const series = 'http_request_duration_seconds_count{method="other",route="unmatched",status="501"}';
+      const before = await scrape();
+      await client().propfind('/polls/');
+      await client().purge('/polls/');
+      const after = await scrape();
+      assert.equal((sample(after, series) ?? 0) - (sample(before, series) ?? 0), 2);
+      assert.ok(!/method="(PROPFIND|PURGE)"/.test(after), 'a client-chosen method leaked into a label');
+    });
+
     it('counts votes by outcome', async () => {
       const question = await createQuestion(suite.db.knex, 'Counted?', -1);
       const counted = 'polls_votes_total{outcome="counted"}';
