@@ -3,6 +3,7 @@ import knex, { type Knex } from 'knex';
 import ClientPGLite from 'knex-pglite';
 import type { Logger } from 'pino';
 import type { Config, DatabaseConfig, DatabaseSsl } from '../config.js';
+import { RepeatedLogLines } from '../repeated-log-lines.js';
 import { openEmbeddedPostgres } from './embedded.js';
 import { listenOnPGlite, listenOnServer, type ChannelListener } from './listener.js';
 
@@ -105,12 +106,20 @@ function sslOptions(mode: DatabaseSsl): false | { rejectUnauthorized: boolean } 
   }
 }
 
-/** Knex's reports as JSON log lines: plain console lines would break the log's one-object-per-line format. */
+/**
+ * Knex's reports as JSON log lines: plain console lines would break the log's one-object-per-line format.
+ * An outage makes Knex report every failed acquire alike; the repeats become one line with their count.
+ */
 function knexLog(logger: Logger): Knex.Logger {
   const log = logger.child({ source: 'knex' });
+  const repeats = new RepeatedLogLines();
+  const throttled = (level: 'warn' | 'error') => (message: unknown) =>
+    repeats.write(`${level} ${String(message)}`, (repeated) =>
+      log[level](repeated ? { repeated } : {}, String(message)),
+    );
   return {
-    warn: (message: unknown) => log.warn(String(message)),
-    error: (message: unknown) => log.error(String(message)),
+    warn: throttled('warn'),
+    error: throttled('error'),
     debug: (message: unknown) => log.debug(String(message)),
     deprecate: (method: string, alternative: string) =>
       log.warn(`${method} is deprecated, use ${alternative}`),

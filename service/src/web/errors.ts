@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { RepeatedLogLines } from '../repeated-log-lines.js';
 import type { Render } from './views.js';
 
 interface HttpError extends Error {
@@ -15,6 +16,8 @@ const unavailableMessage = 'The database is unavailable right now. Please try ag
  * becomes 503, anything else is logged once with its stack and answered with a generic 500.
  */
 export function handleErrors(render: Render, logger: Logger): Middleware {
+  // Every request fails alike while the database is down: one line per kind of failure, with its count.
+  const outageLines = new RepeatedLogLines();
   return async (ctx, next) => {
     try {
       await next();
@@ -27,7 +30,10 @@ export function handleErrors(render: Render, logger: Logger): Middleware {
         status = 503;
         message = unavailableMessage;
         ctx.set('Retry-After', '5');
-        logger.warn({ requestId: ctx.state.requestId as unknown, err: error }, 'database unavailable');
+        const requestId = ctx.state.requestId as unknown;
+        outageLines.write(error.code ?? error.message, (repeated) =>
+          logger.warn({ requestId, err: error, ...(repeated && { repeated }) }, 'database unavailable'),
+        );
       } else if (status >= 500) {
         logger.error({ requestId: ctx.state.requestId as unknown, err: error }, 'request failed');
       }

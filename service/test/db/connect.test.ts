@@ -5,7 +5,7 @@ import { connectToServer } from '../../src/db/connect.js';
 import { freePort } from '../support/postgres-server.js';
 
 describe('a database connection with a logger', () => {
-  it("writes Knex's reports of an unreachable server as JSON log lines, without the password", async () => {
+  it("writes Knex's reports of an unreachable server as JSON log lines, once a kind, without the password", async () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -20,7 +20,9 @@ describe('a database connection with a logger', () => {
       logger: pino({ level: 'warn' }, sink),
     });
     try {
-      await assert.rejects(database.knex.raw('select 1'), /ECONNREFUSED/);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await assert.rejects(database.knex.raw('select 1'), /ECONNREFUSED/);
+      }
     } finally {
       await database.close();
     }
@@ -30,7 +32,9 @@ describe('a database connection with a logger', () => {
       assert.equal(report.source, 'knex');
       assert.ok(report.level >= 40, `level ${report.level} is warn or above`);
     }
-    assert.ok(reports.some((report) => /ECONNREFUSED/.test(report.msg)));
+    const refused = reports.filter((report) => /ECONNREFUSED/.test(report.msg));
+    // Five failed connections alike: the first is written, the other four held back for one summary line.
+    assert.equal(refused.length, 1, JSON.stringify(refused));
     assert.doesNotMatch(lines.join('\n'), /secret-password/);
   });
 });

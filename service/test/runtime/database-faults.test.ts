@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type Koa from 'koa';
+import pino from 'pino';
 import supertest from 'supertest';
 import { connectToServer, type Database } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrator.js';
@@ -17,13 +18,16 @@ describe('when PostgreSQL goes away and comes back', function () {
   let database: Database;
   let app: Koa;
   let question: CreatedQuestion;
+  const logLines: { msg: string; err?: { stack?: string } }[] = [];
 
   before(async () => {
     postgres = await startStoppablePostgres();
     const scratch = await createScratchDatabase(postgres.adminUrl, 'faults');
-    database = connectToServer(scratch.url);
+    // The app's and Knex's lines alike, as in the service, where they share one logger.
+    const logger = pino({ level: 'warn' }, { write: (line: string) => logLines.push(JSON.parse(line)) });
+    database = connectToServer(scratch.url, { databaseSsl: 'disable', databasePoolMax: 10, logger });
     await migrateToLatest(database.knex, { serialise: false });
-    app = testApp(database).app;
+    app = testApp(database, { logger }).app;
     question = await createQuestion(database.knex, 'Still there?', -1);
   });
   after(async () => {
@@ -64,6 +68,13 @@ describe('when PostgreSQL goes away and comes back', function () {
     assert.equal(ready.status, 503);
     assert.match(ready.body.database, /^unavailable/);
     await client().get('/healthz').expect(200);
+  });
+
+  it('logs the outage once with its stack, not once per refused request', async () => {
+    for (let i = 0; i < 5; i++) await client().get('/polls/').expect(503);
+    const outage = logLines.filter((line) => line.msg === 'database unavailable');
+    assert.equal(outage.length, 1, JSON.stringify(outage));
+    assert.match(outage[0]!.err?.stack ?? '', /ECONNREFUSED/);
   });
 
   it('recovers by itself once the server is back, counting new votes exactly once', async () => {
