@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { RepeatedLogLines } from '../src/repeated-log-lines.js';
+import { flushRepeatedLogLines, RepeatedLogLines } from '../src/repeated-log-lines.js';
 
 const windowMs = 50;
 const windowEnds = () => new Promise((resolve) => setTimeout(resolve, windowMs * 2));
@@ -44,5 +44,19 @@ describe('RepeatedLogLines', () => {
     lines.write('one more', () => written.push('one more'));
     lines.write('one more', () => written.push('one more'));
     assert.equal(written.length, 102);
+  });
+});
+
+describe('flushRepeatedLogLines', () => {
+  it('writes the counts held back by every instance at once, as shutdown needs', () => {
+    const written: string[] = [];
+    const knexLines = new RepeatedLogLines(60_000);
+    const requestLines = new RepeatedLogLines(60_000);
+    for (let i = 0; i < 3; i++) knexLines.write('refused', (repeated) => written.push(`knex ×${repeated}`));
+    for (let i = 0; i < 2; i++) requestLines.write('503', (repeated) => written.push(`503 ×${repeated}`));
+    flushRepeatedLogLines();
+    assert.deepEqual(written, ['knex ×0', '503 ×0', 'knex ×2', '503 ×1']);
+    flushRepeatedLogLines();
+    assert.equal(written.length, 4, 'nothing is written twice');
   });
 });

@@ -5,6 +5,7 @@ import { openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { Readiness } from '../health/readiness.js';
 import { createLogger } from '../logger.js';
+import { flushRepeatedLogLines } from '../repeated-log-lines.js';
 import { listen } from '../server.js';
 
 // The last resort if draining and closing hang: an orchestrator would kill us soon after anyway.
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     readiness.startDraining();
     await server.close(config.shutdownDrainMs);
     await database.close();
+    flushRepeatedLogLines();
     logger.info('stopped');
   };
   process.once('SIGTERM', stop);

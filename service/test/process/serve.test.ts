@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createScratchDatabase } from '../support/postgres-server.js';
+import { createScratchDatabase, freePort } from '../support/postgres-server.js';
 import { postgresServer } from '../support/databases.js';
 import { runCommand, serviceDir } from './commands.js';
 
@@ -8,6 +8,8 @@ interface ServiceProcess {
   readonly child: ChildProcess;
   readonly url: string;
   readonly exited: Promise<number | null>;
+  /** Everything it wrote so far, stdout and stderr. */
+  output(): string;
 }
 
 /** Starts `npm start`'s entry point and waits for its "serving" log line. */
@@ -26,7 +28,7 @@ function startService(env: Record<string, string>): Promise<ServiceProcess> {
       const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
       if (url) {
         clearTimeout(timer);
-        resolve({ child, url, exited });
+        resolve({ child, url, exited, output: () => output });
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
@@ -69,6 +71,24 @@ describe('the service process', () => {
     service.child.kill('SIGTERM');
     assert.equal(await service.exited, 0);
     assert.ok(Date.now() - signalled < 10_000, 'exits well inside 10 s');
+  });
+
+  it('logs an outage once a kind, and the count of the lines it held back when it stops', async function () {
+    this.timeout(60_000);
+    const port = await freePort(); // no database there
+    service = await startService({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/polls` });
+    for (let i = 0; i < 5; i++) assert.equal((await fetch(`${service.url}/polls/1/`)).status, 503);
+    service.child.kill('SIGTERM');
+    assert.equal(await service.exited, 0);
+    const outage = service
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"database unavailable"'))
+      .map((line) => JSON.parse(line) as { repeated?: number });
+    assert.deepEqual(
+      outage.map((line) => line.repeated),
+      [undefined, 4],
+    );
   });
 
   it('refuses to start with one line naming a bad variable', async () => {
