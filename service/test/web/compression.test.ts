@@ -1,26 +1,21 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Koa, { type Middleware } from 'koa';
 import supertest from 'supertest';
 import { compressResponses, preferredCoding } from '../../src/web/compression.js';
+import { rawGet, type RawResponse } from '../support/raw-get.js';
 
 const page = '<p>' + 'A poll, and another poll. '.repeat(100) + '</p>';
 
-/** A raw client: fetch and supertest decompress bodies and would hide the bytes that were sent. */
-async function fetchRaw(app: Koa, path: string, headers: Record<string, string> = {}) {
+/** `app` on a port of its own for one raw GET of `path`. */
+async function fetchRaw(app: Koa, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   try {
-    const { port } = server.address() as AddressInfo;
-    const request = get({ host: '127.0.0.1', port, path, headers });
-    const [response] = (await once(request, 'response')) as [IncomingMessage];
-    const chunks: Buffer[] = [];
-    for await (const chunk of response) chunks.push(chunk as Buffer);
-    return { headers: response.headers, bytes: Buffer.concat(chunks) };
+    return await rawGet(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, headers);
   } finally {
     server.close();
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer, get, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { createServer, get, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa, { type Middleware } from 'koa';
 import pino from 'pino';
@@ -9,21 +9,7 @@ import { markShared, SharedResponses, type ServedRequest } from '../../src/web/s
 import { appOnDatabase, testApp } from '../support/app.js';
 import { databaseTargets } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
-
-interface RawResponse {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly bytes: Buffer;
-}
-
-/** A GET that shows the bytes as sent: fetch and supertest would decompress them. */
-async function rawGet(url: string, headers: Record<string, string> = {}): Promise<RawResponse> {
-  const request = get(url, { headers });
-  const [response] = (await once(request, 'response')) as [IncomingMessage];
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return { status: response.statusCode!, headers: response.headers, bytes: Buffer.concat(chunks) };
-}
+import { rawGet, type RawResponse } from '../support/raw-get.js';
 
 /** The headers that must be alike for every visitor: all but the request id and the date. */
 function sharedPart({ headers }: RawResponse): IncomingHttpHeaders {
