@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Knex } from 'knex';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { VoteOutcome } from '../polls/questions.js';
 
@@ -73,14 +73,18 @@ export function createMetrics(db: Knex): Metrics {
     try {
       await next();
     } finally {
-      // Unmatched paths (static assets, 404s) share one label value instead of one series per path.
-      const matched = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
-      const route = matched === undefined ? 'unmatched' : String(matched);
-      observeRequest(ctx.method, route, ctx.status, (performance.now() - started) / 1000);
+      observeRequest(ctx.method, routeLabel(ctx), ctx.status, (performance.now() - started) / 1000);
     }
   };
 
   return { middleware, routes, observeRequest, countVote: (outcome) => votes.inc({ outcome }) };
+}
+
+/** The route template that answered, e.g. `/polls/:id/`. Unmatched paths (static assets, 404s) share one
+ * label value instead of one series per path. */
+export function routeLabel(ctx: Context): string {
+  const matched = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
+  return matched === undefined ? 'unmatched' : String(matched);
 }
 
 function registerPoolGauges(registry: Registry, db: Knex): void {

@@ -32,7 +32,7 @@ export function handleErrors(render: Render, logger: Logger): Middleware {
         ctx.set('Retry-After', '5');
         const requestId = ctx.state.requestId as unknown;
         outageLines.write(error.code ?? error.message, (repeated) =>
-          logger.warn({ requestId, err: error, ...(repeated && { repeated }) }, 'database unavailable'),
+          logger.warn({ requestId, err: error, ...(repeated ? { repeated } : {}) }, 'database unavailable'),
         );
       } else if (status >= 500) {
         logger.error({ requestId: ctx.state.requestId as unknown, err: error }, 'request failed');

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, Middleware } from 'koa';
+import { routeLabel } from '../metrics/metrics.js';
 
 // A few URLs (the index and its case variants) times a few codings; a bound all the same, since clients
 // choose URLs and headers freely.
@@ -22,7 +23,7 @@ export interface ServedRequest {
   readonly requestId: string;
   readonly method: string;
   readonly path: string;
-  /** The route template the response was made by. */
+  /** The metrics label of the route the response was made by. */
   readonly route: string;
   readonly status: number;
   readonly durationMs: number;
@@ -79,13 +80,12 @@ export class SharedResponses {
       const value = ctx.res.getHeader(name);
       for (const one of Array.isArray(value) ? value : [value]) headers.push(name, String(one));
     }
-    const matched = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
     const key = this.keyOf(ctx.req);
     this.kept.delete(key);
     if (this.kept.size >= maxKept) this.kept.delete(this.kept.keys().next().value!);
     this.kept.set(key, {
       status: ctx.status,
-      route: String(matched ?? 'unmatched'),
+      route: routeLabel(ctx),
       path: ctx.path,
       headers,
       body: ctx.body,

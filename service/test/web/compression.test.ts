@@ -21,6 +21,11 @@ async function fetchRaw(app: Koa, path: string, headers: Record<string, string> 
   }
 }
 
+const servePage: Middleware = (ctx) => {
+  ctx.type = 'html';
+  ctx.body = page;
+};
+
 function appServing(handler: Middleware): Koa {
   const app = new Koa();
   app.use(compressResponses());
@@ -56,10 +61,7 @@ describe('compressResponses', () => {
   });
 
   it('compresses an HTML page with brotli for a browser, and the bytes decode to the page', async () => {
-    const app = appServing((ctx) => {
-      ctx.type = 'html';
-      ctx.body = page;
-    });
+    const app = appServing(servePage);
     const { headers, bytes } = await fetchRaw(app, '/', { 'Accept-Encoding': 'gzip, deflate, br' });
     assert.equal(headers['content-encoding'], 'br');
     assert.equal(headers['vary'], 'Accept-Encoding');
@@ -123,22 +125,12 @@ describe('compressResponses', () => {
       assert.equal(headers['content-encoding'], undefined, name);
       assert.ok(bytes.length > 0, name);
     }
-    const head = await supertest(
-      appServing((ctx) => {
-        ctx.type = 'html';
-        ctx.body = page;
-      }).callback(),
-    )
-      .head('/')
-      .set('Accept-Encoding', 'br');
+    const head = await supertest(appServing(servePage).callback()).head('/').set('Accept-Encoding', 'br');
     assert.equal(head.headers['content-encoding'], undefined);
   });
 
   it('sends identity to a client that accepts no coding of ours, with Vary still set', async () => {
-    const app = appServing((ctx) => {
-      ctx.type = 'html';
-      ctx.body = page;
-    });
+    const app = appServing(servePage);
     const { headers, bytes } = await fetchRaw(app, '/', { 'Accept-Encoding': 'identity' });
     assert.equal(headers['content-encoding'], undefined);
     assert.equal(headers['vary'], 'Accept-Encoding');
