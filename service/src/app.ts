@@ -1,5 +1,5 @@
 import { bodyParser } from '@koa/bodyparser';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { adminRoutes } from './admin/routes.js';
@@ -11,14 +11,13 @@ import { createMetrics } from './metrics/metrics.js';
 import { pollsApi } from './polls/api.js';
 import { indexChangedChannel, LatestQuestionsCache } from './polls/latest-questions-cache.js';
 import { pollsPages } from './polls/pages.js';
-import { PollsRepository } from './polls/questions.js';
+import { PollsRepository } from './polls/polls-repository.js';
 import { compressResponses } from './web/compression.js';
 import { CookieKeys } from './web/cookie-keys.js';
 import { csrfFormField } from './web/csrf.js';
 import { handleErrors } from './web/errors.js';
-import { logRequest, requestIdFor, requestLog } from './web/request-log.js';
+import { requestLog } from './web/request-log.js';
 import { securityHeaders } from './web/security-headers.js';
-import { SharedResponses } from './web/shared-responses.js';
 import { loadStaticAssets } from './web/static-assets.js';
 import { createRenderer } from './web/views.js';
 
@@ -33,19 +32,7 @@ export interface AppDependencies {
 export function createApp({ config, database, readiness, logger }: AppDependencies): Koa {
   const db = database.knex;
   const metrics = createMetrics(db);
-  const shared = new SharedResponses({
-    // Compression picks the coding by Accept-Encoding; HSTS is sent when X-Forwarded-Proto says https.
-    varyOn: ['accept-encoding', 'x-forwarded-proto'],
-    perRequest: {
-      requestId: requestIdFor,
-      closeConnection: () => readiness.isDraining,
-      served({ route, ...line }) {
-        metrics.observeRequest(line.method, route, line.status, line.durationMs / 1000);
-        logRequest(logger, line);
-      },
-    },
-  });
-  const app = new PollsApp(config.trustProxy, shared);
+  const app = new Koa({ proxy: config.trustProxy });
   app.keys = new CookieKeys(config.sessionKeys);
   const assets = loadStaticAssets();
   const render = createRenderer({ asset: assets.url, csrfField: csrfFormField });
@@ -76,7 +63,6 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
       if (readiness.isDraining) ctx.set('Connection', 'close');
     }
   });
-  app.use(shared.keep);
   app.use(securityHeaders());
   app.use(compressResponses());
   app.use(assets.middleware);
@@ -94,24 +80,10 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
       },
     }),
   );
-  for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  // One router holding every route (nesting copies the routes into it): one match per request, not one per
+  // area, and one 405/501 answer that knows the methods of every area.
+  const router = new Router();
+  for (const area of routers) router.use(area.routes());
+  app.use(router.routes()).use(router.allowedMethods());
   return app;
-}
-
-/** Koa, answering a request from a kept shared response when there is one, before any middleware runs. */
-class PollsApp extends Koa {
-  constructor(
-    proxy: boolean,
-    private readonly shared: SharedResponses,
-  ) {
-    super({ proxy });
-  }
-
-  override callback(): ReturnType<Koa['callback']> {
-    const handle = super.callback();
-    return (request, response) =>
-      this.shared.serve(request as IncomingMessage, response as ServerResponse)
-        ? Promise.resolve()
-        : handle(request, response);
-  }
 }

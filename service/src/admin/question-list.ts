@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { wasPublishedRecently } from '../polls/publication.js';
 
 export interface ListedQuestion {
   readonly id: number;
@@ -111,8 +112,7 @@ export class QuestionList {
           id: row.id,
           questionText: row.question_text,
           pubDate,
-          // The Django tutorial's was_published_recently: within the last day, not in the future.
-          publishedRecently: pubDate <= now && pubDate.getTime() >= now.getTime() - day,
+          publishedRecently: wasPublishedRecently(pubDate, now),
           choiceCount: Number(row.choice_count),
           totalVotes: Number(row.total_votes),
         };

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Knex } from 'knex';
 import type { Context, Middleware } from 'koa';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { VoteOutcome } from '../polls/questions.js';
+import type { VoteOutcome } from '../polls/polls-repository.js';
 
 /** Request durations span cached pages (under 1 ms) to requests waiting out the 5 s pool timeout. */
 const durationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -22,8 +22,6 @@ export interface Metrics {
   readonly middleware: Middleware;
   /** Serves the registry in Prometheus text format at GET /metrics. */
   readonly routes: Router;
-  /** What the middleware records, for a request answered without it. */
-  observeRequest(method: string, route: string, status: number, seconds: number): void;
   countVote(outcome: VoteOutcome): void;
 }
 
@@ -77,12 +75,12 @@ export function createMetrics(db: Knex): Metrics {
     }
   };
 
-  return { middleware, routes, observeRequest, countVote: (outcome) => votes.inc({ outcome }) };
+  return { middleware, routes, countVote: (outcome) => votes.inc({ outcome }) };
 }
 
 /** The route template that answered, e.g. `/polls/:id/`. Unmatched paths (static assets, 404s) share one
  * label value instead of one series per path. */
-export function routeLabel(ctx: Context): string {
+function routeLabel(ctx: Context): string {
   const matched = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
   return matched === undefined ? 'unmatched' : String(matched);
 }

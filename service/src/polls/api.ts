@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { parseId } from '../web/ids.js';
 import { publishedQuestionOr404 } from './published-question.js';
-import type { PollsRepository } from './questions.js';
+import type { PollsRepository } from './polls-repository.js';
 
 const questionNotFound = 'Question not found.';
 const defaultPageSize = 20;

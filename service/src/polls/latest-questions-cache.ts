@@ -1,5 +1,5 @@
 import type { ChannelListener } from '../db/listener.js';
-import type { LatestQuestions, QuestionSummary } from './questions.js';
+import type { LatestQuestions, QuestionSummary } from './polls-repository.js';
 
 /** Notified at commit by the triggers of migration 2026-11-25-1200 whenever the index may have changed. */
 export const indexChangedChannel = 'polls_index_changed';
@@ -48,7 +48,7 @@ export class LatestQuestionsCache {
   }
 
   /** The questions kept in memory while they are current, without reading anything; else undefined. */
-  peek(): readonly QuestionSummary[] | undefined {
+  private peek(): readonly QuestionSummary[] | undefined {
     if (!this.listener.listening || !this.kept || this.now() >= this.kept.expiresAt) return undefined;
     return this.kept.questions;
   }

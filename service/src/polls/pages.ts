@@ -2,11 +2,10 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { csrfToken, requireCsrfToken } from '../web/csrf.js';
 import { parseId } from '../web/ids.js';
-import { markShared } from '../web/shared-responses.js';
 import type { Render } from '../web/views.js';
 import type { LatestQuestionsCache } from './latest-questions-cache.js';
 import { publishedQuestionOr404 } from './published-question.js';
-import type { PollsRepository, Question, QuestionSummary } from './questions.js';
+import type { PollsRepository, Question, QuestionSummary } from './polls-repository.js';
 
 const pollNotFound = 'Poll not found.';
 const noChoiceMessage = "You didn't select a choice.";
@@ -30,8 +29,6 @@ export function pollsPages(polls: PollsRepository, latest: LatestQuestionsCache,
     }
     ctx.type = 'html';
     ctx.body = index.html;
-    // Every visitor gets these bytes until the questions change, so they may be sent again from memory.
-    markShared(ctx, () => latest.peek() === questions);
   });
 
   router.get('/polls/:id/', async (ctx) => {

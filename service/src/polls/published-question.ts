@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { parseId } from '../web/ids.js';
-import type { PollsRepository, Question } from './questions.js';
+import type { PollsRepository, Question } from './polls-repository.js';
 
 /** The published question named by the route's :id, or a 404 with `notFound` (malformed ids included). */
 export async function publishedQuestionOr404(

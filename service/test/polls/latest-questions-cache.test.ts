@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChannelListener } from '../../src/db/listener.js';
 import { indexLength, LatestQuestionsCache } from '../../src/polls/latest-questions-cache.js';
-import type { LatestQuestions, QuestionSummary } from '../../src/polls/questions.js';
+import type { LatestQuestions, QuestionSummary } from '../../src/polls/polls-repository.js';
 
 /** A listener the test drives: whether it listens, and when a notification comes. */
 class FakeListener implements ChannelListener {

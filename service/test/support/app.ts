@@ -60,16 +60,11 @@ export function appOnDatabase(target: DatabaseTarget): { readonly db: TestDataba
     // Tests write straight to the database, then read the index at once. Outside tests such a writer is
     // another replica, seen once its notification arrives; here every request first waits until the
     // notifications of all writes committed before it were handled, so no test races its own fixtures.
-    // It waits before the app's request handler, which may answer from a kept response before any middleware.
     const indexChanges = suite.db.listen(indexChangedChannel);
-    const callback = suite.app.callback.bind(suite.app);
-    suite.app.callback = () => {
-      const handle = callback();
-      return async (request, response) => {
-        await indexChanges.sync();
-        await handle(request, response);
-      };
-    };
+    suite.app.middleware.unshift(async (_ctx, next) => {
+      await indexChanges.sync();
+      await next();
+    });
   });
   beforeEach(() => suite.db.reset());
   return suite;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { publishedSql } from './publication.js';
 import { VoteBatcher } from './vote-batcher.js';
 
 export interface QuestionSummary {
@@ -33,18 +34,18 @@ export interface PollsRepositoryOptions {
   readonly voteBatchWindowMs: number;
 }
 
-// "Published" = public by date and with at least one choice: the join drops questions with none.
-const publishedQuestions = `
+const publishedQuestion = `
   select q.id, q.question_text as "questionText", q.pub_date as "pubDate",
          json_agg(json_build_object('id', c.id, 'choiceText', c.choice_text, 'votes', c.votes) order by c.id)
            as choices
   from questions q join choices c on c.question_id = q.id
-  where q.pub_date <= now()`;
+  where q.id = ? and ${publishedSql('q')}
+  group by q.id`;
 
 const latestPublished = `
   select q.id, q.question_text as "questionText", q.pub_date as "pubDate"
   from questions q
-  where q.pub_date <= now() and exists (select 1 from choices c where c.question_id = q.id)
+  where ${publishedSql('q')}
   order by q.pub_date desc, q.id desc
   limit ? offset ?`;
 
@@ -90,10 +91,7 @@ export class PollsRepository {
 
   /** A published question with its choices in a stable order, or undefined. */
   async findPublished(id: number): Promise<Question | undefined> {
-    const { rows } = await this.db.raw<{ rows: Question[] }>(
-      `${publishedQuestions} and q.id = ? group by q.id`,
-      [id],
-    );
+    const { rows } = await this.db.raw<{ rows: Question[] }>(publishedQuestion, [id]);
     return rows[0];
   }
 
@@ -113,13 +111,10 @@ export class PollsRepository {
   }
 
   private async isPublished(id: number): Promise<boolean> {
-    const row = await this.db('questions as q')
-      .where('q.id', id)
-      .where('q.pub_date', '<=', this.db.fn.now())
-      .whereExists((choices) =>
-        choices.select(this.db.raw('1')).from('choices as c').whereRaw('c.question_id = q.id'),
-      )
-      .first(this.db.raw('1 as found'));
-    return row !== undefined;
+    const { rows } = await this.db.raw<{ rows: unknown[] }>(
+      `select 1 from questions q where q.id = ? and ${publishedSql('q')}`,
+      [id],
+    );
+    return rows.length > 0;
   }
 }
