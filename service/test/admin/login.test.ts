@@ -5,7 +5,7 @@ import { idleTimeout } from '../../src/admin/sessions.js';
 import { appOnDatabase, browser, formToken } from '../support/app.js';
 import { databaseTargets } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
-import { adminPassword, adminUsername, createAdmin, signedIn, submitLogin } from './support.js';
+import { adminPassword, adminUsername, createAdmin, signedIn, submitLogin } from '../support/admin.js';
 
 for (const target of databaseTargets) {
   describe(`admin login on ${target.name}`, () => {

@@ -4,7 +4,7 @@ import { pageSize } from '../../src/admin/question-list.js';
 import { appOnDatabase } from '../support/app.js';
 import { databaseTargets } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
-import { createAdmin, signedIn } from './support.js';
+import { createAdmin, signedIn } from '../support/admin.js';
 
 const listed = (html: string) =>
   [...html.matchAll(/<td><a href="\/admin\/questions\/\d+\/edit">([^<]+)<\/a><\/td>/g)].map(

@@ -3,7 +3,7 @@ import type supertest from 'supertest';
 import { appOnDatabase, browser, formToken } from '../support/app.js';
 import { databaseTargets } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
-import { createAdmin, signedIn } from './support.js';
+import { createAdmin, signedIn } from '../support/admin.js';
 
 async function snapshot(db: import('knex').Knex) {
   return {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChannelListener } from '../../src/db/listener.js';
-import { databaseTargets, serverTarget, type TestDatabase } from '../support/databases.js';
+import { databaseTargets, describeOnServer, serverTarget, type TestDatabase } from '../support/databases.js';
 import { waitFor } from '../support/wait.js';
 
 const channel = 'polls_listener_test';
@@ -55,7 +55,7 @@ for (const target of databaseTargets) {
   });
 }
 
-describe('channel listener on a PostgreSQL server whose session is lost', function () {
+describeOnServer('channel listener on a PostgreSQL server whose session is lost', function () {
   this.timeout(30_000);
   let db: TestDatabase;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { listen, type RunningServer } from '../../src/server.js';
-import { serverTarget, type TestDatabase } from '../support/databases.js';
+import { describeOnServer, serverTarget, type TestDatabase } from '../support/databases.js';
 import { testApp } from '../support/app.js';
 import { createQuestion, votesOf } from '../support/fixtures.js';
 
@@ -12,7 +12,7 @@ for (const [mode, voteBatchWindowMs] of [
   ['grouped', 2],
   ['one transaction per vote', 0],
 ] as const) {
-  describe(`concurrent votes on the PostgreSQL server, ${mode}`, () => {
+  describeOnServer(`concurrent votes on the PostgreSQL server, ${mode}`, () => {
     let db: TestDatabase;
     let server: RunningServer;
 

@@ -3,9 +3,9 @@ import type { Knex } from 'knex';
 import supertest from 'supertest';
 import type { ChannelListener } from '../../src/db/listener.js';
 import { indexChangedChannel } from '../../src/polls/latest-questions-cache.js';
-import { createAdmin, signedIn } from '../admin/support.js';
+import { createAdmin, signedIn } from '../support/admin.js';
 import { appOnDatabase, formToken, testApp } from '../support/app.js';
-import { databaseTargets, serverTarget, type TestDatabase } from '../support/databases.js';
+import { databaseTargets, describeOnServer, serverTarget, type TestDatabase } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
 import { waitFor } from '../support/wait.js';
 
@@ -128,7 +128,7 @@ for (const target of databaseTargets) {
   });
 }
 
-describe("the index's cache when its PostgreSQL session is lost", function () {
+describeOnServer("the index's cache when its PostgreSQL session is lost", function () {
   this.timeout(30_000);
   const suite = appOnDatabase(serverTarget);
   const index = () => supertest(suite.app.callback()).get('/polls/').expect(200);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { createScratchDatabase } from '../support/postgres-server.js';
 import { postgresServer } from '../support/databases.js';
-import { runCommand } from './commands.js';
+import { runCommand } from '../support/commands.js';
 
 describe('npm run migrate', () => {
   let database: { url: string; drop(): Promise<void> } | undefined;

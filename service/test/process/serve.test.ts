@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createScratchDatabase, freePort } from '../support/postgres-server.js';
 import { postgresServer } from '../support/databases.js';
-import { runCommand, serviceDir } from './commands.js';
+import { runCommand, serviceDir } from '../support/commands.js';
 
 interface ServiceProcess {
   readonly child: ChildProcess;

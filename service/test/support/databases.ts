@@ -69,8 +69,23 @@ export const serverTarget: DatabaseTarget = {
   }),
 };
 
-/** Every suite that touches the database runs once per target. */
-export const databaseTargets: readonly DatabaseTarget[] = [embeddedTarget, serverTarget];
+/**
+ * Every suite that touches the database runs once per target: both, unless TEST_DATABASES names one
+ * (`embedded` or `server`; the tier scripts in package.json set it).
+ */
+export const databaseTargets: readonly DatabaseTarget[] = chosenTargets(process.env.TEST_DATABASES);
+
+/** `describe` for suites that need the PostgreSQL server itself; skipped when TEST_DATABASES leaves it out. */
+export const describeOnServer = databaseTargets.includes(serverTarget) ? describe : describe.skip;
+
+function chosenTargets(setting: string | undefined): DatabaseTarget[] {
+  if (setting === undefined || setting === '') return [embeddedTarget, serverTarget];
+  const byName: Record<string, DatabaseTarget> = { embedded: embeddedTarget, server: serverTarget };
+  if (!Object.hasOwn(byName, setting)) {
+    throw new Error(`TEST_DATABASES must be "embedded" or "server" (or unset for both), not "${setting}"`);
+  }
+  return [byName[setting]!];
+}
 
 // A root hook: after every test file has run, close what was opened.
 after(async function () {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type Koa from 'koa';
 import supertest from 'supertest';
-import { embeddedTarget, type TestDatabase } from '../support/databases.js';
+import { databaseTargets, type TestDatabase } from '../support/databases.js';
 import { testApp } from '../support/app.js';
 
 describe('site-wide behaviour', () => {
@@ -10,7 +10,7 @@ describe('site-wide behaviour', () => {
 
   before(async function () {
     this.timeout(60_000);
-    db = await embeddedTarget.open();
+    db = await databaseTargets[0]!.open();
     app = testApp(db).app;
   });
 
@@ -70,7 +70,7 @@ describe('health probes', () => {
 
   before(async function () {
     this.timeout(60_000);
-    db = await embeddedTarget.open();
+    db = await databaseTargets[0]!.open();
   });
 
   it('/healthz answers 200 without touching anything', async () => {

@@ -8,7 +8,7 @@ import { connectToServer } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrator.js';
 import { postgresServer } from '../support/databases.js';
 import { createScratchDatabase } from '../support/postgres-server.js';
-import { runCommand } from '../process/commands.js';
+import { runCommand } from '../support/commands.js';
 
 // Built at run time so no literal password sits in the repository.
 const password = `cmd-${'y'.repeat(8)}-${process.pid}`;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { listen } from '../../src/server.js';
-import { testApp } from '../support/app.js';
-import { serverTarget, type TestDatabase } from '../support/databases.js';
-import { createQuestion, votesOf } from '../support/fixtures.js';
-import { waitFor } from '../support/wait.js';
+import { listen } from '../src/server.js';
+import { testApp } from './support/app.js';
+import { describeOnServer, serverTarget, type TestDatabase } from './support/databases.js';
+import { createQuestion, votesOf } from './support/fixtures.js';
+import { waitFor } from './support/wait.js';
 
-describe('graceful drain (the steps src/bin/serve.ts takes on SIGTERM)', function () {
+describeOnServer('graceful drain (the steps src/bin/serve.ts takes on SIGTERM)', function () {
   this.timeout(60_000);
   let db: TestDatabase;
 

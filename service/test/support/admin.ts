@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type Koa from 'koa';
 import type supertest from 'supertest';
 import { hashPassword } from '../../src/admin/passwords.js';
-import { browser, formToken } from '../support/app.js';
+import { browser, formToken } from './app.js';
 
 export const adminUsername = 'editor';
 // Built at run time so no literal password sits in the repository.

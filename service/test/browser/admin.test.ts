@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { browserSuite } from '../support/chromium.js';
 import { databaseTargets } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
-import { adminPassword, adminUsername, createAdmin } from './support.js';
+import { adminPassword, adminUsername, createAdmin } from '../support/admin.js';
 
 for (const target of databaseTargets) {
   describe(`an editor in Chromium, on ${target.name}`, function () {

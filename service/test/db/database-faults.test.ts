@@ -6,13 +6,14 @@ import { connectToServer, type Database } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrator.js';
 import { testApp } from '../support/app.js';
 import { createQuestion, votesOf, type CreatedQuestion } from '../support/fixtures.js';
+import { describeOnServer } from '../support/databases.js';
 import { createScratchDatabase } from '../support/postgres-server.js';
 import { startStoppablePostgres, type StoppablePostgres } from '../support/stoppable-postgres.js';
 
 /** The pool gives up on a connection after 5 s (src/db/connect.ts); a request must not wait longer. */
 const failFastMs = 6_000;
 
-describe('when PostgreSQL goes away and comes back', function () {
+describeOnServer('when PostgreSQL goes away and comes back', function () {
   this.timeout(90_000);
   let postgres: StoppablePostgres;
   let database: Database;
