@@ -10,7 +10,9 @@ export interface RunningServer {
 }
 
 export async function listen(app: Koa, port: number, host: string): Promise<RunningServer> {
-  const server = createServer(app.callback());
+  const handle = app.callback();
+  // Koa settles every request itself (errors go to the app's error handling), so nothing awaits it here.
+  const server = createServer((request, response) => void handle(request, response));
   // Longer than a load balancer's idle timeout (ALB: 60 s), so the balancer, not we, closes idle connections.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
