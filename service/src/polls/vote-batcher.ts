@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { publishedSql } from './publication.js';
 
 export interface BatchedVote {
   readonly questionId: number;
@@ -35,7 +36,7 @@ const addVotes = `
     select c.id, r.votes
     from choices c
     join requested r on r.choice_id = c.id and r.question_id = c.question_id
-    join questions q on q.id = c.question_id and q.pub_date <= now()
+    join questions q on q.id = c.question_id and ${publishedSql('q')}
     order by c.id
     for update of c
   )
