@@ -39,6 +39,7 @@ interface Service {
 }
 
 async function main(): Promise<void> {
+  await requireWrk();
   const scratch = await createScratchDatabase(adminUrl, 'bench');
   const database = connectToServer(scratch.url);
   try {
@@ -71,35 +72,43 @@ async function main(): Promise<void> {
     const idleRssMb = rssMb(grouped.process.pid!);
     let peakRssMb = idleRssMb;
     const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb(grouped.process.pid!))), 200);
-    const groupedCpu = serviceCpu(grouped);
-    const index = await measure('GET /polls/', { url: `${grouped.base}/polls/` }, groupedCpu);
-    await measure('GET /polls/:id/', { url: `${grouped.base}/polls/${question.id}/` }, groupedCpu);
-    await measure(
-      'GET /polls/:id/results/',
-      { url: `${grouped.base}/polls/${question.id}/results/` },
-      groupedCpu,
-    );
-    await measure(
-      'GET /api/questions/:id',
-      { url: `${grouped.base}/api/questions/${question.id}` },
-      groupedCpu,
-    );
-    const groupedVotes = await measure(
-      'POST /polls/:id/vote/, grouped (default)',
-      await voteRequest(grouped.base, question),
-      groupedCpu,
-    );
-    clearInterval(sampler);
-    const html = await (await fetch(`${grouped.base}/polls/`)).text();
-    await grouped.stop();
+    const { index, groupedVotes, html } = await stoppingAfter(grouped, async () => {
+      const groupedCpu = serviceCpu(grouped);
+      const index = await measure('GET /polls/', { url: `${grouped.base}/polls/` }, groupedCpu);
+      await measure(
+        "GET /polls/, a browser's Accept-Encoding (brotli)",
+        { url: `${grouped.base}/polls/`, headers: { 'Accept-Encoding': 'gzip, deflate, br' } },
+        groupedCpu,
+      );
+      await measure('GET /polls/:id/', { url: `${grouped.base}/polls/${question.id}/` }, groupedCpu);
+      await measure(
+        'GET /polls/:id/results/',
+        { url: `${grouped.base}/polls/${question.id}/results/` },
+        groupedCpu,
+      );
+      await measure(
+        'GET /api/questions/:id',
+        { url: `${grouped.base}/api/questions/${question.id}` },
+        groupedCpu,
+      );
+      const groupedVotes = await measure(
+        'POST /polls/:id/vote/, grouped (default)',
+        await voteRequest(grouped.base, question),
+        groupedCpu,
+      );
+      clearInterval(sampler);
+      const html = await (await fetch(`${grouped.base}/polls/`)).text();
+      return { index, groupedVotes, html };
+    });
 
     const alone = await startService(scratch.url, { VOTE_BATCH_WINDOW_MS: '0' });
-    const aloneVotes = await measure(
-      'POST /polls/:id/vote/, one transaction each (VOTE_BATCH_WINDOW_MS=0)',
-      await voteRequest(alone.base, question),
-      serviceCpu(alone),
+    const aloneVotes = await stoppingAfter(alone, async () =>
+      measure(
+        'POST /polls/:id/vote/, one transaction each (VOTE_BATCH_WINDOW_MS=0)',
+        await voteRequest(alone.base, question),
+        serviceCpu(alone),
+      ),
     );
-    await alone.stop();
 
     const bare = await bareServer(html);
     const bareResult = await measure(
@@ -128,6 +137,27 @@ async function main(): Promise<void> {
   } finally {
     await database.close();
     await scratch.drop();
+  }
+}
+
+/** Stops with one line naming the fix when Debian's wrk is missing, instead of a stack trace mid-run. */
+async function requireWrk(): Promise<void> {
+  const missing = await run('wrk', ['-v']).then(
+    () => false,
+    (error: { code?: unknown }) => error.code === 'ENOENT', // wrk -v prints its version, then exits 1
+  );
+  if (missing) {
+    console.error('npm run bench needs wrk: apt-get install -y wrk');
+    process.exit(1);
+  }
+}
+
+/** Runs `work` against a started service and stops the service however `work` ends. */
+async function stoppingAfter<Result>(service: Service, work: () => Promise<Result>): Promise<Result> {
+  try {
+    return await work();
+  } finally {
+    await service.stop();
   }
 }
 

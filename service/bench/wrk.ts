@@ -31,6 +31,8 @@ export async function loadTest(
 ): Promise<LoadResult> {
   const args = ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency'];
   if (request.method === 'POST') args.push('-s', postScript(request));
+  else
+    for (const [name, value] of Object.entries(request.headers ?? {})) args.push('-H', `${name}: ${value}`);
   const { stdout } = await run('wrk', [...args, request.url], { maxBuffer: 1 << 20 });
   return {
     requests: Number(match(stdout, /(\d+) requests in/)),
