@@ -8,12 +8,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY service/package.json service/
 
-# Everything the TypeScript build needs: the service's dependencies and the root's dev tools (tsc).
+# Everything the build needs: the service's dependencies and dev tools (esbuild, see service/build.mjs).
 FROM workspace AS build
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
   npm ci --workspace service --include-workspace-root --no-audit --no-fund
-COPY tsconfig.base.json ./
-COPY service/tsconfig.json service/tsconfig.build.json service/
+COPY service/build.mjs service/
 COPY service/src service/src
 RUN npm run build --workspace service
 

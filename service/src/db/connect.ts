@@ -1,11 +1,8 @@
-import type { PGlite } from '@electric-sql/pglite';
 import knex, { type Knex } from 'knex';
-import ClientPGLite from 'knex-pglite';
 import type { Logger } from 'pino';
 import type { Config, DatabaseConfig, DatabaseSsl } from '../config.js';
 import { RepeatedLogLines } from '../repeated-log-lines.js';
-import { openEmbeddedPostgres } from './embedded.js';
-import { listenOnPGlite, listenOnServer, type ChannelListener } from './listener.js';
+import { listenOnServer, type ChannelListener } from './listener.js';
 
 export interface Database {
   readonly knex: Knex;
@@ -19,8 +16,9 @@ export interface Database {
 /** `logger` receives Knex's own reports (lost connections, failed acquires) instead of the console. */
 export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
   if (config.databaseUrl) return connectToServer(config.databaseUrl, { ...config, logger });
-  const embedded = await openEmbeddedPostgres(config.dataDir);
-  return databaseOnPGlite(embedded.pglite, () => embedded.release());
+  // Loaded only here: a process on a server never holds PGlite and its Knex client in memory.
+  const { openEmbeddedDatabase } = await import('./embedded-database.js');
+  return openEmbeddedDatabase(config.dataDir);
 }
 
 export function connectToServer(
@@ -42,20 +40,8 @@ export function connectToServer(
   return withListeners('server', db, (channel) => listenOnServer(connection, channel));
 }
 
-/** A database on an open PGlite instance; `release` runs once it is closed. */
-export function databaseOnPGlite(pglite: PGlite, release: () => void = () => {}): Database {
-  const db = knex({
-    client: ClientPGLite,
-    dialect: 'postgres',
-    connection: () => ({ pglite }) as Knex.StaticConnectionConfig,
-    // A query on the root knex inside a transaction waits for the only connection: fail fast, not in 60 s.
-    acquireConnectionTimeout: 10_000,
-  });
-  return withListeners('embedded', db, (channel) => listenOnPGlite(pglite, channel), release);
-}
-
 /** The database around `db`, with its listeners made by `listen`, closed before `db` is destroyed. */
-function withListeners(
+export function withListeners(
   kind: Database['kind'],
   db: Knex,
   listen: (channel: string) => ChannelListener,

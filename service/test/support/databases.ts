@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { connectToServer, databaseOnPGlite, type Database } from '../../src/db/connect.js';
+import { connectToServer, type Database } from '../../src/db/connect.js';
+import { databaseOnPGlite } from '../../src/db/embedded-database.js';
 import { migrateToLatest } from '../../src/db/migrator.js';
 import { createScratchDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
 
