@@ -3,7 +3,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { clusterIssuerName } from '../k8s/settings-from-config';
 import type { Tags } from '../tags';
-import { trustPolicy } from './iam';
+import { serviceTrustPolicy } from '../trust-policy';
 
 /**
  * HTTPS for `domain` comes from cert-manager and Let's Encrypt rather than ACM: an ACM certificate can only
@@ -64,7 +64,7 @@ export function certificateIssuer(
   const role = new aws.iam.Role(
     `${name}-cert-manager-role`,
     {
-      assumeRolePolicy: trustPolicy('pods.eks.amazonaws.com', true),
+      assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', { tagSession: true }),
       description: 'cert-manager: DNS-01 challenges in the site hosted zone',
       tags: args.tags,
     },

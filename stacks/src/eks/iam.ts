@@ -1,20 +1,7 @@
 import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import type { Tags } from '../tags';
-
-/** A trust policy letting one AWS service principal assume the role (and tag the session, which EKS needs). */
-export function trustPolicy(service: string, tagSession: boolean): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: service },
-        Action: tagSession ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'],
-      },
-    ],
-  });
-}
+import { serviceTrustPolicy } from '../trust-policy';
 
 /** A role for an AWS service with AWS-managed policies attached, each attachment a resource of its own. */
 export function serviceRole(
@@ -25,7 +12,7 @@ export function serviceRole(
   const role = new aws.iam.Role(
     name,
     {
-      assumeRolePolicy: trustPolicy(args.service, args.tagSession),
+      assumeRolePolicy: serviceTrustPolicy(args.service, { tagSession: args.tagSession }),
       description: args.description,
       tags: args.tags,
     },
