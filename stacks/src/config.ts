@@ -34,16 +34,6 @@ export interface StackConfig {
   clusterPublicAccessCidrs: string[];
 }
 
-/** Seconds the service takes to finish in-flight requests after SIGTERM (its own shutdown timer). */
-export const serviceDrainSeconds = 10;
-/**
- * Seconds a load balancer keeps a leaving target (ALB deregistration delay, pod preStop pause + grace):
- * longer than the service's drain so no request is cut off mid-flight.
- */
-export const connectionDrainSeconds = 15;
-/** The port the image listens on (its PORT). */
-export const servicePort = 3000;
-
 /** Retention periods CloudWatch Logs accepts. */
 const logRetentionChoices = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

@@ -24,7 +24,7 @@ export interface PlatformOutputs {
   url: pulumi.Output<string>;
 }
 
-/** The stack outputs DESIGN.md promises. */
+/** The stack outputs docs/architecture.md promises. */
 export interface StackOutputs {
   /** Absent until the first image is deployed. */
   url?: pulumi.Output<string>;

@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { connectionDrainSeconds, servicePort } from '../config';
 import { postgresPort } from '../database';
+import { CONTAINER_PORT, healthPaths, stopTimeoutSeconds } from '../service-contract';
 import type { PlatformArgs, PlatformOutputs } from '../platform';
 import { encryptedRootVolume, imdsV2Only } from '../instance-hardening';
 import { named } from '../tags';
@@ -54,9 +54,10 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
       {
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,
-        targetPort: servicePort,
-        healthCheckPath: '/readyz',
-        deregistrationDelaySeconds: connectionDrainSeconds,
+        targetPort: CONTAINER_PORT,
+        healthCheckPath: healthPaths.readiness,
+        // A leaving instance keeps its in-flight requests as long as the service itself may take to stop.
+        deregistrationDelaySeconds: stopTimeoutSeconds(),
         https:
           config.domain && config.hostedZoneId
             ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
@@ -81,8 +82,8 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
         securityGroupId: instanceSecurityGroup.id,
         description: 'The service port, from the load balancer',
         ipProtocol: 'tcp',
-        fromPort: servicePort,
-        toPort: servicePort,
+        fromPort: CONTAINER_PORT,
+        toPort: CONTAINER_PORT,
         referencedSecurityGroupId: loadBalancer.securityGroupId,
         tags,
       },
@@ -94,8 +95,8 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
         securityGroupId: loadBalancer.securityGroupId,
         description: 'The service port on the instances',
         ipProtocol: 'tcp',
-        fromPort: servicePort,
-        toPort: servicePort,
+        fromPort: CONTAINER_PORT,
+        toPort: CONTAINER_PORT,
         referencedSecurityGroupId: instanceSecurityGroup.id,
         tags,
       },
@@ -160,8 +161,6 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
           region: regionName,
           secretArn,
           logGroupName,
-          port: servicePort,
-          stopTimeoutSeconds: connectionDrainSeconds,
         }),
       );
 
