@@ -6,34 +6,10 @@ import { semanticProblems, type LooseObject } from '../src/k8s/checks';
 import { schemaProblems } from '../src/k8s/schema';
 import { isSecretWrapper, plainStrings, revealed } from './support/inputs';
 import { mockSecretMarker } from './support/mock-aws';
-import { runProgram, type ProgramRun, type RecordedResource, type RunOptions } from './support/program';
+import { deployerRole, loadBalancerHostname, runEks, site } from './support/eks-stacks';
+import type { ProgramRun, RecordedResource } from './support/program';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const image = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls:v1.4.0';
-const deployerRole = 'arn:aws:iam::123456789012:role/ci/deployer';
-const loadBalancerHostname = 'a0123456789abcdef-0123456789abcdef.elb.eu-west-1.amazonaws.com';
-const site = { domain: 'polls.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' };
-
-/** Answers for the invokes and computed state only the eks platform needs. */
-const eksMocks: Pick<RunOptions, 'extraInvokes' | 'extraState'> = {
-  extraInvokes: {
-    'aws:iam/getSessionContext:getSessionContext': (inputs) => ({
-      id: String(inputs.arn),
-      arn: inputs.arn,
-      issuerArn: deployerRole,
-    }),
-    'aws:lb/getHostedZoneId:getHostedZoneId': () => ({ id: 'Z2IFOLAFXWLO4F' }),
-  },
-  extraState: (args) =>
-    args.type === 'kubernetes:networking.k8s.io/v1:Ingress'
-      ? { status: { loadBalancer: { ingress: [{ hostname: loadBalancerHostname }] } } }
-      : undefined,
-};
-
-function runEks(stack: 'dev' | 'prod', config: RunOptions['config'] = {}): Promise<ProgramRun> {
-  return runProgram({ stack, config: { platform: 'eks', image, ...config }, ...eksMocks });
-}
 
 function kubernetesObjects(run: ProgramRun): LooseObject[] {
   return run.resources

@@ -1,6 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import { ingressController } from '../k8s/settings-from-config';
+import { childrenMovedInto } from '../moved-children';
 
 /** F5 NGINX's maintained controller (the community ingress-nginx is retired); chart 2.7.2 ships controller 5.6.2. */
 export const ingressControllerChart = {
@@ -52,28 +53,39 @@ export function ingressControllerValues(): Record<string, unknown> {
   };
 }
 
+export interface IngressControllerArgs {
+  provider: k8s.Provider;
+  /**
+   * Must hold the node group and the network: then `pulumi destroy` uninstalls the release (and so deletes
+   * the load balancer) before it removes the nodes, subnets and gateways the load balancer is attached to.
+   */
+  after: pulumi.Resource[];
+}
+
 /**
- * The controller, `ingressControllerReplicas` pods behind an AWS NLB. `dependsOn` must hold the node group
- * and the network: then `pulumi destroy` uninstalls the release (and so deletes the load balancer) before it
- * removes the nodes, subnets and gateways the load balancer is attached to.
+ * The controller, `ingressControllerReplicas` pods behind an AWS NLB. Its release was once created directly
+ * under the platform; the alias keeps it.
  */
-export function ingressControllerRelease(
-  name: string,
-  opts: pulumi.CustomResourceOptions,
-): k8s.helm.v3.Release {
-  return new k8s.helm.v3.Release(
-    `${name}-nginx-ingress`,
-    {
-      name: ingressControllerReleaseName,
-      namespace: ingressController.namespace,
-      createNamespace: true,
-      chart: ingressControllerChart.chart,
-      version: ingressControllerChart.version,
-      repositoryOpts: { repo: ingressControllerChart.repo },
-      values: ingressControllerValues(),
-      atomic: true,
-      timeout: 600,
-    },
-    opts,
-  );
+export class IngressController extends pulumi.ComponentResource {
+  readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('polls:eks:IngressController', name, {}, opts);
+    this.release = new k8s.helm.v3.Release(
+      `${name}-nginx-ingress`,
+      {
+        name: ingressControllerReleaseName,
+        namespace: ingressController.namespace,
+        createNamespace: true,
+        chart: ingressControllerChart.chart,
+        version: ingressControllerChart.version,
+        repositoryOpts: { repo: ingressControllerChart.repo },
+        values: ingressControllerValues(),
+        atomic: true,
+        timeout: 600,
+      },
+      { ...childrenMovedInto(this, opts), provider: args.provider, dependsOn: args.after },
+    );
+    this.registerOutputs({ releaseName: this.release.name });
+  }
 }

@@ -6,11 +6,11 @@ import { workloadSettings } from '../k8s/settings-from-config';
 import type { PlatformArgs, PlatformOutputs } from '../platform';
 import { deployerAccess } from './access';
 import { nodeAddons, workloadAddons } from './addons';
-import { certificateIssuer } from './certificates';
-import { controlPlane } from './cluster';
-import { ingressControllerRelease } from './ingress-controller';
+import { CertificateManager } from './certificates';
+import { Cluster } from './cluster';
+import { IngressController } from './ingress-controller';
 import { kubeconfig } from './kubeconfig';
-import { nodeGroup } from './node-group';
+import { NodeGroup } from './node-group';
 import { ServiceWorkload } from './workload';
 
 /**
@@ -28,7 +28,7 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     const { config, network, tags } = args;
     const parent = { parent: this };
 
-    const cluster = controlPlane(
+    const { cluster } = new Cluster(
       name,
       {
         clusterName: `${config.project}-${config.stack}`,
@@ -46,7 +46,7 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
 
     const admin = deployerAccess(name, cluster, tags, parent);
     const networking = nodeAddons(name, cluster, tags, parent);
-    const nodes = nodeGroup(
+    const { nodeGroup: nodes } = new NodeGroup(
       name,
       {
         cluster,
@@ -54,9 +54,10 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
         instanceType: config.nodeInstanceType,
         minSize: config.nodeMinSize,
         maxSize: config.nodeMaxSize,
+        after: networking,
         tags,
       },
-      { parent: this, dependsOn: networking },
+      parent,
     );
     const clusterServices = workloadAddons(name, cluster, tags, { parent: this, dependsOn: [nodes] });
 
@@ -86,20 +87,19 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
       { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: false },
       { parent: this, dependsOn: [admin] },
     );
-    const inCluster = { parent: this, provider };
 
     // Nothing runs in the cluster before its nodes, DNS and metrics exist; teardown removes it all first.
     const clusterReady = [nodes, ...clusterServices, network];
-    const controller = ingressControllerRelease(name, { ...inCluster, dependsOn: clusterReady });
+    const controller = new IngressController(name, { provider, after: clusterReady }, parent);
 
     // loadStackConfig guarantees a hosted zone whenever there is a domain.
     const site =
       config.domain && config.hostedZoneId
         ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
         : undefined;
-    const issuer =
+    const certificates =
       site &&
-      certificateIssuer(name, { cluster, region, ...site, after: clusterReady, tags }, parent, inCluster);
+      new CertificateManager(name, { cluster, provider, region, ...site, after: clusterReady, tags }, parent);
 
     const workload = new ServiceWorkload(
       `${name}-service`,
@@ -107,8 +107,8 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
         settings: workloadSettings(config, args.image),
         secrets: { databaseUrl: args.appSecrets.databaseUrl, sessionKeys: args.appSecrets.sessionKeys },
         provider,
-        ingressController: controller,
-        ingressDependencies: issuer ? [issuer] : [],
+        ingressController: controller.release,
+        ingressDependencies: certificates ? [certificates.issuer] : [],
         podDependencies: [...clusterReady, databaseAccess],
       },
       parent,

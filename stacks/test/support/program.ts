@@ -23,6 +23,8 @@ export interface RecordedResource {
   dependencies: string[];
   /** Only the explicit `dependsOn` dependencies (by name). */
   dependsOn: string[];
+  /** Former parents named by aliases that change only the parent (`root`: the stack): where it moved from. */
+  formerParents: Array<{ type: string; name: string } | 'root'>;
 }
 
 export interface RecordedOutput {
@@ -103,6 +105,13 @@ interface RegisterResourceRequest {
   getCustom(): boolean;
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(each: (value: { getUrnsList(): string[] }) => void): void };
+  getAliasesList(): Array<{ getSpec(): AliasSpec | undefined }>;
+}
+interface AliasSpec {
+  getName(): string;
+  getType(): string;
+  getNoparent(): boolean;
+  getParenturn(): string;
 }
 interface RecordingMonitor {
   registerResource(request: RegisterResourceRequest, callback: (...results: unknown[]) => void): unknown;
@@ -223,5 +232,12 @@ function recordedResource(
     parent: parentUrn ? { type: typeOfUrn(parentUrn), name: nameOfUrn(parentUrn) } : undefined,
     dependencies: dependencies.map(nameOfUrn),
     dependsOn: dependencies.filter((urn) => !fromInputs.has(urn)).map(nameOfUrn),
+    formerParents: request.getAliasesList().flatMap((alias): RecordedResource['formerParents'] => {
+      const spec = alias.getSpec();
+      // Only aliases that change nothing but the parent (type aliases, e.g. of Kubernetes kinds, are not moves).
+      if (!spec || spec.getName() !== '' || spec.getType() !== '') return [];
+      if (spec.getNoparent()) return ['root'];
+      return [{ type: typeOfUrn(spec.getParenturn()), name: nameOfUrn(spec.getParenturn()) }];
+    }),
   };
 }
