@@ -7,8 +7,10 @@ export interface StackConfig {
   project: string;
   stack: string;
   platform: Platform;
-  /** Container image to run; unset on the first deploy, which only builds the foundation (see docs/deploying.md). */
+  /** Container image to run; when unset, the image the stack runs now (see image-choice.ts). */
   image?: string;
+  /** Build only the network, registry, database and secrets: the first deploy, before an image exists. */
+  foundationOnly: boolean;
   domain?: string;
   /** Route 53 hosted zone that validates the certificate for `domain`. */
   hostedZoneId?: string;
@@ -122,6 +124,7 @@ const ec2InstanceType = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const schema = {
   platform: oneOf<Platform>(['ec2', 'eks']),
   image: matching(/^[a-z0-9][\w.\-/:@]*$/, 'a container image reference', optional),
+  foundationOnly: boolean(false),
   domain: matching(hostName, 'a lower-case DNS host name', optional),
   hostedZoneId: matching(/^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id (Z…)', optional),
   vpcCidr: matching(vpcCidr, 'an IPv4 CIDR block from /16 to /24', text('10.0.0.0/16')),
@@ -195,6 +198,7 @@ export function loadStackConfig(): StackConfig {
     stack: pulumi.getStack(),
     platform: read('platform'),
     image: read('image'),
+    foundationOnly: read('foundationOnly'),
     domain: read('domain'),
     hostedZoneId: read('hostedZoneId'),
     vpcCidr: read('vpcCidr'),

@@ -28,6 +28,8 @@ export interface PlatformOutputs {
 export interface StackOutputs {
   /** Absent until the first image is deployed. */
   url?: pulumi.Output<string>;
+  /** The image the platform runs; the next `pulumi up` without polls:image keeps it (running-image.ts). */
+  image?: string;
   platform: string;
   repositoryUrl: pulumi.Output<string>;
   dbEndpoint: pulumi.Output<string>;

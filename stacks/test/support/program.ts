@@ -38,6 +38,8 @@ export interface RunOptions {
   config?: Record<string, ConfigValue | null>;
   /** Computed outputs for resource types the default mocks don't know (merged over the inputs). */
   extraState?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
+  /** The outputs of the stack's last deploy, as its StackReference to itself reads them (none by default). */
+  previousOutputs?: Record<string, unknown>;
   /** Answers for invokes the default mocks don't know, by token. */
   extraInvokes?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
 }
@@ -152,6 +154,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     {
       newResource: (args) => {
         if (pendingRequest) resources.push(recordedResource(args, pendingRequest));
+        if (args.type === 'pulumi:pulumi:StackReference') {
+          return { id: args.id ?? args.name, state: { outputs: options.previousOutputs ?? {} } };
+        }
         const { id, state } = mockResourceState(args);
         return { id, state: { ...state, ...options.extraState?.(args) } };
       },
@@ -165,6 +170,8 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     'polls',
     options.stack,
     false,
+    // A self-managed backend's organization name (Pulumi's docs: it is always "organization" there).
+    'organization',
   );
   const monitor = pulumi.runtime.getMonitor() as unknown as RecordingMonitor;
   const registerResource = monitor.registerResource.bind(monitor);
