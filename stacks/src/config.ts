@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { defaultKubernetesVersion, standardSupportEnds } from './eks/kubernetes-versions';
 
 export type Platform = 'ec2' | 'eks';
 
@@ -77,6 +78,10 @@ function oneOf<T extends string>(choices: readonly T[]): Parser<T> {
   };
 }
 
+function oneOfOr<T extends string>(choices: readonly T[], fallback: T): Parser<T> {
+  return (raw) => (optional(raw) === undefined ? fallback : oneOf(choices)(raw));
+}
+
 function integer(fallback: number, min: number, max: number): Parser<number> {
   return (raw) => {
     const value = optional(raw);
@@ -148,7 +153,7 @@ const schema = {
   nodeInstanceType: matching(ec2InstanceType, 'an EC2 instance type', text('t3.medium')),
   nodeMinSize: integer(2, 1, 100),
   nodeMaxSize: integer(4, 1, 100),
-  kubernetesVersion: matching(/^1\.\d{2}$/, 'a Kubernetes minor version such as 1.34', text('1.34')),
+  kubernetesVersion: oneOfOr(Object.keys(standardSupportEnds), defaultKubernetesVersion),
   clusterEndpointPublicAccess: boolean(true),
   clusterPublicAccessCidrs: listOf(['0.0.0.0/0'], ipv4Cidr, 'IPv4 CIDR blocks'),
 } satisfies { [Key in keyof Omit<StackConfig, 'project' | 'stack'>]-?: Parser<StackConfig[Key]> };

@@ -51,7 +51,7 @@ describe('stack config', () => {
   it('fills unset keys with their defaults', () => {
     const config = load('dev', { vpcCidr: null, kubernetesVersion: null });
     assert.equal(config.vpcCidr, '10.0.0.0/16');
-    assert.equal(config.kubernetesVersion, '1.34');
+    assert.equal(config.kubernetesVersion, '1.35');
     assert.equal(config.image, undefined);
     assert.equal(config.domain, undefined);
   });
@@ -85,6 +85,11 @@ describe('stack config', () => {
       'a public-access list that is not JSON',
       { clusterPublicAccessCidrs: '0.0.0.0/0' },
       /^polls:clusterPublicAccessCidrs/,
+    ],
+    [
+      'a Kubernetes version without a known end of support',
+      { kubernetesVersion: '1.29' },
+      /^polls:kubernetesVersion must be one of 1\.33, 1\.34, 1\.35/,
     ],
     ['a misspelt key', { azcount: '3' }, /^unknown config polls:azcount/],
   ];

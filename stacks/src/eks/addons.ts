@@ -3,8 +3,8 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { Tags } from '../tags';
 
 /**
- * Managed add-ons: EKS picks the default version for the cluster's Kubernetes version and upgrades them with
- * it. The node-level ones (networking, kube-proxy, pod identity) exist before any node joins; CoreDNS and
+ * Managed add-ons, each at EKS's default version for the cluster's Kubernetes version: raising the cluster
+ * version updates them in place after the control plane (EKS never upgrades them by itself). The node-level ones (networking, kube-proxy, pod identity) exist before any node joins; CoreDNS and
  * metrics-server are Deployments and only become healthy once nodes exist, so they wait for the node group.
  *
  * metrics-server comes as the EKS community add-on rather than a Helm chart: the same API, versions that
@@ -24,11 +24,16 @@ function addon(
   opts: pulumi.CustomResourceOptions,
   configuration?: object,
 ): aws.eks.Addon {
+  const version = aws.eks.getAddonVersionOutput(
+    { addonName, kubernetesVersion: cluster.version, mostRecent: false },
+    { parent: opts.parent },
+  ).version;
   return new aws.eks.Addon(
     `${name}-${addonName}`,
     {
       clusterName: cluster.name,
       addonName,
+      addonVersion: version,
       resolveConflictsOnCreate: 'OVERWRITE',
       resolveConflictsOnUpdate: 'OVERWRITE',
       ...(configuration && { configurationValues: JSON.stringify(configuration) }),

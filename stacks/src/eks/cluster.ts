@@ -83,7 +83,9 @@ export class Cluster extends pulumi.ComponentResource {
           endpointPublicAccess: args.endpointPublicAccess,
           ...(args.endpointPublicAccess && { publicAccessCidrs: args.publicAccessCidrs }),
         },
-        // Standard support only: extended support costs six times as much per hour.
+        // On purpose: extended support costs six times as much per hour. At the end of standard support EKS
+        // upgrades the control plane itself; kubernetes-versions.ts warns 60 days before, so we upgrade first.
+        // A new `version` is an in-place update (UpdateClusterVersion), never a new cluster.
         upgradePolicy: { supportType: 'STANDARD' },
         tags,
       },

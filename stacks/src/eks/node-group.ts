@@ -7,6 +7,8 @@ import { serviceRole } from './iam';
 
 export interface NodeGroupArgs {
   cluster: aws.eks.Cluster;
+  /** The nodes' kubelet version: the cluster's, so raising it rolls the nodes after the control plane. */
+  kubernetesVersion: string;
   subnetIds: pulumi.Input<string>[];
   instanceType: string;
   minSize: number;
@@ -73,6 +75,8 @@ export class NodeGroup extends pulumi.ComponentResource {
         nodeRoleArn: role.arn,
         subnetIds: args.subnetIds,
         instanceTypes: [args.instanceType],
+        // EKS's own AMI for this version (the launch template names none); a new version is a rolling update.
+        version: args.kubernetesVersion,
         amiType: 'AL2023_x86_64_STANDARD',
         capacityType: 'ON_DEMAND',
         scalingConfig: { minSize: args.minSize, maxSize: args.maxSize, desiredSize: args.minSize },

@@ -10,6 +10,7 @@ import { CertificateManager } from './certificates';
 import { Cluster } from './cluster';
 import { IngressController } from './ingress-controller';
 import { kubeconfig } from './kubeconfig';
+import { supportWarning } from './kubernetes-versions';
 import { NodeGroup } from './node-group';
 import { ServiceWorkload } from './workload';
 
@@ -27,6 +28,9 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     super('polls:eks:EksPlatform', name, {}, opts);
     const { config, network, tags } = args;
     const parent = { parent: this };
+
+    const supportEnding = supportWarning(config.kubernetesVersion, new Date());
+    if (supportEnding) void pulumi.log.warn(supportEnding, this);
 
     const { cluster } = new Cluster(
       name,
@@ -54,6 +58,7 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
         instanceType: config.nodeInstanceType,
         minSize: config.nodeMinSize,
         maxSize: config.nodeMaxSize,
+        kubernetesVersion: config.kubernetesVersion,
         after: networking,
         tags,
       },

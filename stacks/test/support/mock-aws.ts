@@ -51,7 +51,8 @@ const computedState: Record<string, (name: string, inputs: State) => State> = {
   'aws:secretsmanager/secretVersion:SecretVersion': (name) => ({
     arn: `arn:aws:secretsmanager:${mockRegion}:${mockAccountId}:secret:${name}-AbCdEf`,
   }),
-  'aws:eks/cluster:Cluster': (name) => ({
+  'aws:eks/cluster:Cluster': (name, inputs) => ({
+    version: inputs.version,
     endpoint: `https://${name.toUpperCase()}.gr7.${mockRegion}.eks.amazonaws.com`,
     certificateAuthority: { data: Buffer.from(`${name}-ca`).toString('base64') },
     vpcConfig: { clusterSecurityGroupId: `sg-${name}-cluster` },
@@ -100,6 +101,12 @@ export const mockInvokes: Record<string, (inputs: State) => State> = {
     issuerId: 'AROATEST',
     issuerName: 'test',
     sessionName: 'test',
+  }),
+  'aws:eks/getAddonVersion:getAddonVersion': (inputs) => ({
+    id: String(inputs.addonName),
+    addonName: inputs.addonName,
+    kubernetesVersion: inputs.kubernetesVersion,
+    version: `v-${String(inputs.addonName)}-for-${String(inputs.kubernetesVersion)}`,
   }),
   'aws:index/getPartition:getPartition': () => ({
     id: 'aws',
