@@ -266,6 +266,11 @@ describe('eks platform (prod config without a domain)', () => {
     assert.equal(run.ofType('aws:route53/record:Record').length, 0);
     const ingress = inputs(run.one('kubernetes:networking.k8s.io/v1:Ingress'));
     assert.equal(ingress.spec.tls, undefined);
+    assert.equal(ingress.spec.rules[0].host, undefined);
+    // The F5 controller serves a host-less Ingress only when told to (chart 2.6+, controller 5.5+).
+    const controller = inputs(run.named('polls-nginx-ingress', 'kubernetes:helm.sh/v3:Release'));
+    assert.equal(controller.values.controller.allowEmptyIngressHost, true);
+    assert.equal(controller.version, '2.6.4');
     assert.deepEqual(
       run.one('kubernetes:networking.k8s.io/v1:Ingress').dependsOn.filter((name) => name.includes('issuer')),
       [],

@@ -3,10 +3,14 @@ import * as pulumi from '@pulumi/pulumi';
 import { ingressController } from '../k8s/settings-from-config';
 import { childrenMovedInto } from '../moved-children';
 
-/** F5 NGINX's maintained controller (the community ingress-nginx is retired); chart 2.7.2 ships controller 5.6.2. */
+/**
+ * F5 NGINX's maintained controller (the community ingress-nginx is retired). Chart 2.6.4 is controller 5.5.4,
+ * tagged v5.5.4 on 2026-07-16 (github.com/nginx/kubernetes-ingress, charts/nginx-ingress/Chart.yaml at that
+ * tag); 5.5 is the first release whose chart has `controller.allowEmptyIngressHost`.
+ */
 export const ingressControllerChart = {
   chart: 'nginx-ingress',
-  version: '2.7.2',
+  version: '2.6.4',
   repo: 'https://helm.nginx.com/stable',
 } as const;
 
@@ -23,7 +27,8 @@ export function ingressControllerValues(): Record<string, unknown> {
       kind: 'deployment',
       replicaCount: ingressControllerReplicas,
       ingressClass: { name: ingressController.className, create: true, setAsDefaultIngress: false },
-      // Without a domain the workload's Ingress has no host and answers on the load balancer's name.
+      // Without a domain the workload's Ingress has no host and answers on the load balancer's name; the
+      // controller ignores host-less Ingresses unless this is on (such an Ingress may not have spec.tls).
       allowEmptyIngressHost: true,
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
