@@ -67,3 +67,28 @@ describe('eks platform components', () => {
     assert.ok(workload.every((resource) => resource.formerParents.length === 0));
   });
 });
+
+describe('eks IAM ordering', () => {
+  let run: ProgramRun;
+  before(async () => (run = await runEks('prod', site)));
+
+  for (const [what, type, rolePrefix] of [
+    ['cluster', 'aws:eks/cluster:Cluster', 'polls-cluster-role-'],
+    ['node group', 'aws:eks/nodeGroup:NodeGroup', 'polls-node-role-'],
+  ] as const) {
+    it(`creates the ${what} after its role's policy attachments and deletes it before them`, () => {
+      const attachments = run
+        .ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment')
+        .filter((attachment) => attachment.name.startsWith(rolePrefix))
+        .map((attachment) => attachment.name);
+      assert.ok(attachments.length > 0, rolePrefix);
+      const dependencies = run.one(type).dependencies;
+      for (const attachment of attachments) assert.ok(dependencies.includes(attachment), attachment);
+    });
+  }
+
+  it("installs cert-manager only once its role's Route 53 rights exist", () => {
+    const release = run.named('polls-cert-manager', 'kubernetes:helm.sh/v3:Release');
+    assert.ok(release.dependencies.includes('polls-cert-manager-route53'));
+  });
+});

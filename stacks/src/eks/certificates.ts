@@ -74,7 +74,7 @@ export class CertificateManager extends pulumi.ComponentResource {
       },
       awsOpts,
     );
-    new aws.iam.RolePolicy(
+    const route53Access = new aws.iam.RolePolicy(
       `${name}-cert-manager-route53`,
       { role: role.name, policy: route53ChallengePolicy(args.hostedZoneId) },
       awsOpts,
@@ -104,8 +104,8 @@ export class CertificateManager extends pulumi.ComponentResource {
         atomic: true,
         timeout: 600,
       },
-      // Pod Identity injects credentials when a pod starts: the association must exist first.
-      { ...k8sOpts, dependsOn: [...args.after, identity] },
+      // Pod Identity injects credentials when a pod starts: the association and its rights must exist first.
+      { ...k8sOpts, dependsOn: [...args.after, identity, route53Access] },
     );
 
     this.issuer = new k8s.apiextensions.CustomResource(

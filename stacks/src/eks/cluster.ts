@@ -29,7 +29,7 @@ export class Cluster extends pulumi.ComponentResource {
     super('polls:eks:Cluster', name, {}, opts);
     const children = childrenMovedInto(this, opts);
     const { tags } = args;
-    const role = serviceRole(
+    const { role, policyAttachments } = serviceRole(
       `${name}-cluster-role`,
       {
         service: 'eks.amazonaws.com',
@@ -89,7 +89,7 @@ export class Cluster extends pulumi.ComponentResource {
         upgradePolicy: { supportType: 'STANDARD' },
         tags,
       },
-      { ...children, dependsOn: [logGroup] },
+      { ...children, dependsOn: [logGroup, ...policyAttachments] },
     );
     this.registerOutputs({ clusterName: this.cluster.name });
   }

@@ -34,7 +34,7 @@ export class NodeGroup extends pulumi.ComponentResource {
     super('polls:eks:NodeGroup', name, {}, opts);
     const children = childrenMovedInto(this, opts);
     const { tags } = args;
-    const role = serviceRole(
+    const { role, policyAttachments } = serviceRole(
       `${name}-node-role`,
       {
         service: 'ec2.amazonaws.com',
@@ -87,7 +87,7 @@ export class NodeGroup extends pulumi.ComponentResource {
       },
       {
         ...children,
-        dependsOn: args.after,
+        dependsOn: [...args.after, ...policyAttachments],
         // The cluster autoscaler or a person may change the desired size; a deploy must not undo that.
         ignoreChanges: ['scalingConfig.desiredSize'],
       },
