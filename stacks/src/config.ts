@@ -35,6 +35,8 @@ export interface StackConfig {
   kubernetesVersion: string;
   clusterEndpointPublicAccess: boolean;
   clusterPublicAccessCidrs: string[];
+  /** IAM principals (role or user ARNs) that administer the EKS cluster; required on eks. */
+  clusterAdmins: string[];
 }
 
 /** Retention periods CloudWatch Logs accepts. */
@@ -123,6 +125,7 @@ function listOf(fallback: string[], pattern: RegExp, what: string): Parser<strin
 const ipv4Cidr = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:[12]?\d|3[0-2])$/;
 const vpcCidr = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:1[6-9]|2[0-4])$/;
 const hostName = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const iamPrincipalArn = /^arn:aws[a-z-]*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]+$/;
 const ec2InstanceType = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 
 /** The parser of every `polls:` key; its defaults are the ones Pulumi.yaml declares (a test keeps them equal). */
@@ -156,6 +159,7 @@ const schema = {
   kubernetesVersion: oneOfOr(Object.keys(standardSupportEnds), defaultKubernetesVersion),
   clusterEndpointPublicAccess: boolean(true),
   clusterPublicAccessCidrs: listOf(['0.0.0.0/0'], ipv4Cidr, 'IPv4 CIDR blocks'),
+  clusterAdmins: listOf([], iamPrincipalArn, 'IAM role or user ARNs (arn:aws:iam::<account>:role/…)'),
 } satisfies { [Key in keyof Omit<StackConfig, 'project' | 'stack'>]-?: Parser<StackConfig[Key]> };
 
 export type ConfigKey = keyof typeof schema;
@@ -226,11 +230,18 @@ export function loadStackConfig(): StackConfig {
     kubernetesVersion: read('kubernetesVersion'),
     clusterEndpointPublicAccess: read('clusterEndpointPublicAccess'),
     clusterPublicAccessCidrs: read('clusterPublicAccessCidrs'),
+    clusterAdmins: read('clusterAdmins'),
   };
   atLeast('maxReplicas', config.maxReplicas, 'minReplicas', config.minReplicas);
   atLeast('nodeMaxSize', config.nodeMaxSize, 'nodeMinSize', config.nodeMinSize);
   if (!logRetentionChoices.includes(config.logRetentionDays)) {
     throw new Error(`polls:logRetentionDays must be one of ${logRetentionChoices.join(', ')}`);
+  }
+  if (config.platform === 'eks' && config.clusterAdmins.length === 0) {
+    throw new Error(
+      'polls:clusterAdmins is required on eks: the IAM role or user ARNs that administer the cluster, ' +
+        'including the one that runs `pulumi up`',
+    );
   }
   if (config.domain !== undefined && config.hostedZoneId === undefined) {
     throw new Error('polls:hostedZoneId is required when polls:domain is set (it validates the certificate)');

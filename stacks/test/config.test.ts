@@ -91,6 +91,12 @@ describe('stack config', () => {
       { kubernetesVersion: '1.29' },
       /^polls:kubernetesVersion must be one of 1\.33, 1\.34, 1\.35/,
     ],
+    ['an eks stack without cluster admins', { platform: 'eks' }, /^polls:clusterAdmins is required on eks/],
+    [
+      'a cluster admin that is not an IAM role or user ARN',
+      { clusterAdmins: '["alice"]' },
+      /^polls:clusterAdmins must hold only IAM role or user ARNs/,
+    ],
     ['a misspelt key', { azcount: '3' }, /^unknown config polls:azcount/],
   ];
   for (const [what, overrides, message] of invalid) {

@@ -24,6 +24,7 @@ describe('eks platform components', () => {
     assert.deepEqual(childComponentTypes(run, 'polls:eks:EksPlatform'), [
       'polls:eks:CertificateManager',
       'polls:eks:Cluster',
+      'polls:eks:ClusterAdmins',
       'polls:eks:IngressController',
       'polls:eks:NodeGroup',
       'polls:eks:ServiceWorkload',

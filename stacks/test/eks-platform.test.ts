@@ -6,7 +6,7 @@ import { semanticProblems, type LooseObject } from '../src/k8s/checks';
 import { schemaProblems } from '../src/k8s/schema';
 import { isSecretWrapper, plainStrings, revealed } from './support/inputs';
 import { mockSecretMarker } from './support/mock-aws';
-import { deployerRole, loadBalancerHostname, runEks, site } from './support/eks-stacks';
+import { deployerRole, loadBalancerHostname, operatorRole, runEks, site } from './support/eks-stacks';
 import type { ProgramRun, RecordedResource } from './support/program';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -85,15 +85,32 @@ describe('eks platform (prod config with a domain)', () => {
     ]);
   });
 
-  it('gives the deployer (the role behind the session) cluster admin through an access entry', () => {
-    assert.equal(inputs(run.one('aws:eks/accessEntry:AccessEntry')).principalArn, deployerRole);
-    const association = inputs(run.one('aws:eks/accessPolicyAssociation:AccessPolicyAssociation'));
-    assert.equal(association.policyArn, 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy');
-    assert.deepEqual(association.accessScope, { type: 'cluster' });
-    const provider = run.one('pulumi:providers:kubernetes');
-    assert.ok(
-      provider.dependsOn.includes(run.one('aws:eks/accessPolicyAssociation:AccessPolicyAssociation').name),
+  it('gives exactly the configured principals cluster admin through access entries, whoever deploys', () => {
+    const entries = run.ofType('aws:eks/accessEntry:AccessEntry');
+    assert.deepEqual(
+      entries.map((entry) => inputs(entry).principalArn).sort(),
+      [deployerRole, operatorRole].sort(),
     );
+    const associations = run.ofType('aws:eks/accessPolicyAssociation:AccessPolicyAssociation');
+    for (const association of associations) {
+      assert.equal(
+        inputs(association).policyArn,
+        'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      );
+      assert.deepEqual(inputs(association).accessScope, { type: 'cluster' });
+    }
+    const provider = run.one('pulumi:providers:kubernetes');
+    for (const association of associations) assert.ok(provider.dependsOn.includes(association.name));
+  });
+
+  it("takes over the former deployer entry with the first admin's, so the same principal is kept", () => {
+    const entryOf = (principal: string) =>
+      run
+        .ofType('aws:eks/accessEntry:AccessEntry')
+        .find((entry) => inputs(entry).principalArn === principal)!;
+    assert.equal(entryOf(deployerRole).parent?.type, 'polls:eks:ClusterAdmins');
+    assert.deepEqual(entryOf(deployerRole).formerNames, ['polls-deployer-access']);
+    assert.deepEqual(entryOf(operatorRole).formerNames, []);
   });
 
   it('runs the managed node group in the private subnets with the configured type and sizes', () => {

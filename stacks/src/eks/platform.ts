@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { postgresPort } from '../database';
 import { workloadSettings } from '../k8s/settings-from-config';
 import type { PlatformArgs, PlatformOutputs } from '../platform';
-import { deployerAccess } from './access';
+import { ClusterAdmins } from './access';
 import { nodeAddons, workloadAddons } from './addons';
 import { CertificateManager } from './certificates';
 import { Cluster } from './cluster';
@@ -48,7 +48,7 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     this.clusterName = cluster.name;
     const region = cluster.arn.apply((arn) => arn.split(':')[3] ?? '');
 
-    const admin = deployerAccess(name, cluster, tags, parent);
+    const admins = new ClusterAdmins(name, { cluster, principalArns: config.clusterAdmins, tags }, parent);
     const networking = nodeAddons(name, cluster, tags, parent);
     const { nodeGroup: nodes } = new NodeGroup(
       name,
@@ -90,7 +90,7 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     const provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: false },
-      { parent: this, dependsOn: [admin] },
+      { parent: this, dependsOn: admins.associations },
     );
 
     // Nothing runs in the cluster before its nodes, DNS and metrics exist; teardown removes it all first.

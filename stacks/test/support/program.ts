@@ -25,6 +25,8 @@ export interface RecordedResource {
   dependsOn: string[];
   /** Former parents named by aliases that change only the parent (`root`: the stack): where it moved from. */
   formerParents: Array<{ type: string; name: string } | 'root'>;
+  /** Former names its aliases give: a resource that took over another's place in the state. */
+  formerNames: string[];
 }
 
 export interface RecordedOutput {
@@ -239,6 +241,10 @@ function recordedResource(
     parent: parentUrn ? { type: typeOfUrn(parentUrn), name: nameOfUrn(parentUrn) } : undefined,
     dependencies: dependencies.map(nameOfUrn),
     dependsOn: dependencies.filter((urn) => !fromInputs.has(urn)).map(nameOfUrn),
+    formerNames: request.getAliasesList().flatMap((alias) => {
+      const name = alias.getSpec()?.getName();
+      return name ? [name] : [];
+    }),
     formerParents: request.getAliasesList().flatMap((alias): RecordedResource['formerParents'] => {
       const spec = alias.getSpec();
       // Only aliases that change nothing but the parent (type aliases, e.g. of Kubernetes kinds, are not moves).
