@@ -53,6 +53,13 @@ for (const stack of ['dev', 'prod'] as const) {
       assert.equal(policy.autoscalingGroupName, 'polls-asg');
     });
 
+    it('creates the group only after the listener that forwards to its targets', () => {
+      const forwarding = stack === 'prod' ? 'polls-lb-https' : 'polls-lb-http';
+      assert.ok(run.one('aws:autoscaling/group:Group').dependsOn.includes(forwarding));
+      const listener = run.named(forwarding, 'aws:lb/listener:Listener').inputs;
+      assert.deepEqual(listener.defaultActions, [{ type: 'forward', targetGroupArn }]);
+    });
+
     it('replaces instances that fail the load balancer health check, after a boot grace period', () => {
       assert.equal(group().healthCheckType, 'ELB');
       assert.equal(group().healthCheckGracePeriod, healthCheckGraceSeconds);

@@ -24,6 +24,11 @@ const anywhere = '0.0.0.0/0';
 export class LoadBalancer extends pulumi.ComponentResource {
   readonly securityGroupId: pulumi.Output<string>;
   readonly targetGroupArn: pulumi.Output<string>;
+  /**
+   * The listener that forwards to the target group (HTTPS with a domain, after its certificate validates).
+   * Until it exists the targets receive no health checks, so whatever waits for healthy targets waits for it.
+   */
+  readonly forwardingListener: aws.lb.Listener;
   readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -92,7 +97,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     if (args.https) {
       const certificate = new Certificate(`${name}-tls`, { ...args.https, tags }, parent);
-      new aws.lb.Listener(
+      this.forwardingListener = new aws.lb.Listener(
         `${name}-https`,
         {
           loadBalancerArn: loadBalancer.arn,
@@ -134,7 +139,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       );
       this.url = pulumi.output(`https://${args.https.domain}`);
     } else {
-      new aws.lb.Listener(
+      this.forwardingListener = new aws.lb.Listener(
         `${name}-http`,
         {
           loadBalancerArn: loadBalancer.arn,

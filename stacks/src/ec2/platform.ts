@@ -218,7 +218,9 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
         enabledMetrics: ['GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupMaxSize', 'GroupMinSize'],
         tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
       },
-      parent,
+      // minElbCapacity waits for healthy targets, which only a listener's health checks can make healthy:
+      // with a domain that listener waits for certificate validation, which must not eat the ASG's timeout.
+      { parent: this, dependsOn: [loadBalancer.forwardingListener] },
     );
 
     new aws.autoscaling.Policy(
