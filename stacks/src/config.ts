@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { architectureOf, type Architecture } from './architecture';
 import { defaultKubernetesVersion, standardSupportEnds } from './eks/kubernetes-versions';
 
 export type Platform = 'ec2' | 'eks';
@@ -30,6 +31,8 @@ export interface StackConfig {
   logRetentionDays: number;
   instanceType: string;
   nodeInstanceType: string;
+  /** The CPU architectures the image is built for; instance and node types must run one of them. */
+  imageArchitectures: Architecture[];
   nodeMinSize: number;
   nodeMaxSize: number;
   kubernetesVersion: string;
@@ -154,6 +157,7 @@ const schema = {
   logRetentionDays: integer(30, 1, 3653),
   instanceType: matching(ec2InstanceType, 'an EC2 instance type', text('t3.small')),
   nodeInstanceType: matching(ec2InstanceType, 'an EC2 instance type', text('t3.medium')),
+  imageArchitectures: listOf(['x86_64'], /^(?:x86_64|arm64)$/, 'x86_64 or arm64') as Parser<Architecture[]>,
   nodeMinSize: integer(2, 1, 100),
   nodeMaxSize: integer(4, 1, 100),
   kubernetesVersion: oneOfOr(Object.keys(standardSupportEnds), defaultKubernetesVersion),
@@ -188,6 +192,19 @@ function parse<Key extends ConfigKey>(key: Key, raw: string | undefined): Return
 
 function atLeast(key: ConfigKey, value: number, otherKey: ConfigKey, other: number): void {
   if (value < other) throw new Error(`polls:${key} must be at least polls:${otherKey} (${value} < ${other})`);
+}
+
+/** The platform's instances (ec2) or nodes (eks) must run an architecture the image is built for. */
+function checkArchitecture(config: StackConfig): void {
+  const key = config.platform === 'ec2' ? 'instanceType' : 'nodeInstanceType';
+  const architecture = architectureOf(config[key]);
+  if (!config.imageArchitectures.includes(architecture)) {
+    throw new Error(
+      `polls:${key} ${config[key]} runs ${architecture} but the image is built for ` +
+        `${config.imageArchitectures.join(', ')} (polls:imageArchitectures): choose another type, or build ` +
+        `the image for ${architecture} too and add it to polls:imageArchitectures`,
+    );
+  }
 }
 
 /** Reads and validates the stack's `polls:` configuration; any invalid value throws an Error naming its key. */
@@ -225,6 +242,7 @@ export function loadStackConfig(): StackConfig {
     logRetentionDays: read('logRetentionDays'),
     instanceType: read('instanceType'),
     nodeInstanceType: read('nodeInstanceType'),
+    imageArchitectures: read('imageArchitectures'),
     nodeMinSize: read('nodeMinSize'),
     nodeMaxSize: read('nodeMaxSize'),
     kubernetesVersion: read('kubernetesVersion'),
@@ -237,6 +255,7 @@ export function loadStackConfig(): StackConfig {
   if (!logRetentionChoices.includes(config.logRetentionDays)) {
     throw new Error(`polls:logRetentionDays must be one of ${logRetentionChoices.join(', ')}`);
   }
+  checkArchitecture(config);
   if (config.platform === 'eks' && config.clusterAdmins.length === 0) {
     throw new Error(
       'polls:clusterAdmins is required on eks: the IAM role or user ARNs that administer the cluster, ' +

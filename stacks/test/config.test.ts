@@ -97,6 +97,20 @@ describe('stack config', () => {
       { clusterAdmins: '["alice"]' },
       /^polls:clusterAdmins must hold only IAM role or user ARNs/,
     ],
+    [
+      'an instance type of another architecture than the image',
+      { instanceType: 't4g.small' },
+      /^polls:instanceType t4g\.small runs arm64 but the image is built for x86_64 \(polls:imageArchitectures\)/,
+    ],
+    [
+      'a node type of another architecture than the image',
+      {
+        platform: 'eks',
+        clusterAdmins: '["arn:aws:iam::123456789012:role/admin"]',
+        nodeInstanceType: 'm7g.large',
+      },
+      /^polls:nodeInstanceType m7g\.large runs arm64/,
+    ],
     ['a misspelt key', { azcount: '3' }, /^unknown config polls:azcount/],
   ];
   for (const [what, overrides, message] of invalid) {

@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { architectureOf } from '../architecture';
 import { postgresPort } from '../database';
 import { CONTAINER_PORT, healthPaths, stopTimeoutSeconds } from '../service-contract';
 import type { PlatformArgs, PlatformOutputs } from '../platform';
@@ -14,11 +15,6 @@ export const healthCheckGraceSeconds = 300;
 /** Seconds after boot before a new instance's metrics count for scaling and instance refresh. */
 const instanceWarmupSeconds = 180;
 const rootVolumeGb = 20;
-
-/** Graviton instance types (t4g, m7g, c7gn…) run arm64 images; the rest x86_64. */
-export function architectureOf(instanceType: string): 'arm64' | 'x86_64' {
-  return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? 'arm64' : 'x86_64';
-}
 
 /**
  * The service on EC2: an Auto Scaling group of Amazon Linux instances in the private subnets, each running

@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { architectureOf } from '../architecture';
 import { encryptedRootVolume, imdsV2Only } from '../instance-hardening';
 import { named, type Tags } from '../tags';
 import { childrenMovedInto } from '../moved-children';
@@ -77,7 +78,8 @@ export class NodeGroup extends pulumi.ComponentResource {
         instanceTypes: [args.instanceType],
         // EKS's own AMI for this version (the launch template names none); a new version is a rolling update.
         version: args.kubernetesVersion,
-        amiType: 'AL2023_x86_64_STANDARD',
+        amiType:
+          architectureOf(args.instanceType) === 'arm64' ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD',
         capacityType: 'ON_DEMAND',
         scalingConfig: { minSize: args.minSize, maxSize: args.maxSize, desiredSize: args.minSize },
         // A node upgrade replaces one node at a time, so the workload's disruption budget always holds.
