@@ -48,8 +48,9 @@ const computedState: Record<string, (name: string, inputs: State) => State> = {
     result: `${mockSecretMarker}-${name}`,
     bcryptHash: `${mockSecretMarker}-bcrypt-${name}`,
   }),
+  // Only `secretArn`: the deprecated `arn` keeps the generic mock ARN, so a program reading it fails the tests.
   'aws:secretsmanager/secretVersion:SecretVersion': (name) => ({
-    arn: `arn:aws:secretsmanager:${mockRegion}:${mockAccountId}:secret:${name}-AbCdEf`,
+    secretArn: `arn:aws:secretsmanager:${mockRegion}:${mockAccountId}:secret:${name}-AbCdEf`,
   }),
   'aws:eks/cluster:Cluster': (name, inputs) => ({
     version: inputs.version,
