@@ -4,7 +4,7 @@ export type Deployment = { foundationOnly: true } | { foundationOnly: false; ima
 export interface ImageChoiceInputs {
   /** `polls:image`, when set (the pipeline sets it per deploy). */
   configured?: string;
-  /** The image the stack's last deploy exported (its own `image` output), if it ran one. */
+  /** The image the stack's last deploy exported (its own `image` output, see last-deploy.ts), if it ran one. */
   running?: string;
   /** `polls:foundationOnly`: the first deploy, before any image exists in the registry. */
   foundationOnly: boolean;

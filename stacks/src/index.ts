@@ -3,11 +3,11 @@ import { loadStackConfig } from './config';
 import { Database } from './database';
 import { Ec2Platform } from './ec2/platform';
 import { chooseDeployment } from './image-choice';
+import { checkZoneCount, readLastDeploy } from './last-deploy';
 import { EksPlatform } from './eks/platform';
 import { Network } from './network';
 import type { StackOutputs } from './platform';
 import { Registry } from './registry';
-import { runningImage } from './running-image';
 import { AppSecrets } from './secrets';
 import { stackTags } from './tags';
 
@@ -15,9 +15,11 @@ import { stackTags } from './tags';
 async function deploy(): Promise<StackOutputs> {
   const config = loadStackConfig();
   // Decided before anything is registered, so a refusal changes nothing.
+  const lastDeploy = await readLastDeploy();
+  checkZoneCount(config.azCount, lastDeploy);
   const deployment = chooseDeployment({
     configured: config.image,
-    running: await runningImage(),
+    running: lastDeploy.image,
     foundationOnly: config.foundationOnly,
   });
   const tags = stackTags(config);
@@ -44,6 +46,7 @@ async function deploy(): Promise<StackOutputs> {
 
   const outputs: StackOutputs = {
     platform: config.platform,
+    azCount: config.azCount,
     repositoryUrl: registry.repositoryUrl,
     dbEndpoint: database.endpoint,
   };

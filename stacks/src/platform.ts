@@ -28,9 +28,11 @@ export interface PlatformOutputs {
 export interface StackOutputs {
   /** Absent until the first image is deployed. */
   url?: pulumi.Output<string>;
-  /** The image the platform runs; the next `pulumi up` without polls:image keeps it (running-image.ts). */
+  /** The image the platform runs; the next `pulumi up` without polls:image keeps it (last-deploy.ts). */
   image?: string;
   platform: string;
+  /** The zones the network spans; a later deploy may not change it (last-deploy.ts). */
+  azCount: number;
   repositoryUrl: pulumi.Output<string>;
   dbEndpoint: pulumi.Output<string>;
   /** eks only, as a secret. */

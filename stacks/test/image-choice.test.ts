@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { chooseDeployment } from '../src/image-choice';
+import { checkZoneCount } from '../src/last-deploy';
 import { runProgram } from './support/program';
 
 const running = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls:v1.2.3';
@@ -54,5 +55,15 @@ describe('which image a deploy runs', () => {
         message: /^polls:image is not set/,
       });
     });
+  });
+});
+
+describe('the zones of a deployed network', () => {
+  it('may not change once the stack is deployed', () => {
+    assert.throws(() => checkZoneCount(3, { azCount: 2 }), {
+      message: /^polls:azCount is 3 but the stack is deployed across 2 zones: .*set polls:azCount back to 2$/,
+    });
+    assert.doesNotThrow(() => checkZoneCount(2, { azCount: 2 }));
+    assert.doesNotThrow(() => checkZoneCount(3, {}));
   });
 });

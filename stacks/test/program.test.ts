@@ -29,7 +29,12 @@ describe('program', () => {
     });
 
     it('outputs the repository to push the first image to, and no URL yet', () => {
-      assert.deepEqual(Object.keys(run.outputs).sort(), ['dbEndpoint', 'platform', 'repositoryUrl']);
+      assert.deepEqual(Object.keys(run.outputs).sort(), [
+        'azCount',
+        'dbEndpoint',
+        'platform',
+        'repositoryUrl',
+      ]);
     });
   });
 
