@@ -57,10 +57,16 @@ async function deploy(): Promise<StackOutputs> {
   const platformArgs = { config, image, network, registry, database, appSecrets, tags };
   if (config.platform === 'ec2') {
     const platform = new Ec2Platform('polls', platformArgs);
-    return { ...outputs, image, url: platform.url };
+    return { ...outputs, image, url: platform.url, rollout: platform.rollout };
   }
   const platform = new EksPlatform('polls', platformArgs);
-  return { ...outputs, image, url: platform.url, kubeconfig: pulumi.secret(platform.kubeconfig) };
+  return {
+    ...outputs,
+    image,
+    url: platform.url,
+    rollout: platform.rollout,
+    kubeconfig: pulumi.secret(platform.kubeconfig),
+  };
 }
 
 export = deploy;

@@ -18,10 +18,16 @@ export interface PlatformArgs {
   tags: Tags;
 }
 
+/** How a platform rolls out a new image, so the pipeline can wait for it (stacks/pipeline/rollout.ts). */
+export type Rollout =
+  | { kind: 'instance-refresh'; autoScalingGroupName: string }
+  | { kind: 'deployment'; namespace: string; deployment: string };
+
 /** What index.ts exports from a platform. */
 export interface PlatformOutputs {
   /** Where users reach the site: https://domain when a domain is set, otherwise the load balancer's http URL. */
   url: pulumi.Output<string>;
+  rollout: pulumi.Output<Rollout>;
 }
 
 /** The stack outputs docs/architecture.md promises. */
@@ -35,6 +41,7 @@ export interface StackOutputs {
   azCount: number;
   repositoryUrl: pulumi.Output<string>;
   dbEndpoint: pulumi.Output<string>;
+  rollout?: pulumi.Output<Rollout>;
   /** eks only, as a secret. */
   kubeconfig?: pulumi.Output<string>;
 }

@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { architectureOf } from '../architecture';
 import { postgresPort } from '../database';
 import { CONTAINER_PORT, healthPaths, stopTimeoutSeconds } from '../service-contract';
-import type { PlatformArgs, PlatformOutputs } from '../platform';
+import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { encryptedRootVolume, imdsV2Only } from '../instance-hardening';
 import { named } from '../tags';
 import { InstanceRole } from './instance-role';
@@ -22,6 +22,7 @@ const rootVolumeGb = 20;
  */
 export class Ec2Platform extends pulumi.ComponentResource implements PlatformOutputs {
   readonly url: pulumi.Output<string>;
+  readonly rollout: pulumi.Output<Rollout>;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super('polls:ec2:Platform', name, {}, opts);
@@ -233,6 +234,11 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
     );
 
     this.url = loadBalancer.url;
-    this.registerOutputs({ url: this.url });
+    // `pulumi up` returns once the refresh has started; the pipeline waits for it to end.
+    this.rollout = group.name.apply((autoScalingGroupName) => ({
+      kind: 'instance-refresh' as const,
+      autoScalingGroupName,
+    }));
+    this.registerOutputs({ url: this.url, rollout: this.rollout });
   }
 }

@@ -3,7 +3,8 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { postgresPort } from '../database';
 import { workloadSettings } from '../k8s/settings-from-config';
-import type { PlatformArgs, PlatformOutputs } from '../platform';
+import { deploymentName } from '../k8s/deployment';
+import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { ClusterAdmins } from './access';
 import { nodeAddons, workloadAddons } from './addons';
 import { CertificateManager } from './certificates';
@@ -20,6 +21,7 @@ import { ServiceWorkload } from './workload';
  */
 export class EksPlatform extends pulumi.ComponentResource implements PlatformOutputs {
   readonly url: pulumi.Output<string>;
+  readonly rollout: pulumi.Output<Rollout>;
   /** Secret: it names the cluster and its endpoint; it holds no credentials (`aws eks get-token`). */
   readonly kubeconfig: pulumi.Output<string>;
   readonly clusterName: pulumi.Output<string>;
@@ -106,10 +108,11 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
       site &&
       new CertificateManager(name, { cluster, provider, region, ...site, after: clusterReady, tags }, parent);
 
+    const settings = workloadSettings(config, args.image);
     const workload = new ServiceWorkload(
       `${name}-service`,
       {
-        settings: workloadSettings(config, args.image),
+        settings,
         secrets: { databaseUrl: args.appSecrets.databaseUrl, sessionKeys: args.appSecrets.sessionKeys },
         provider,
         ingressController: controller.release,
@@ -138,6 +141,16 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     } else {
       this.url = pulumi.interpolate`http://${workload.loadBalancerHostname}`;
     }
-    this.registerOutputs({ url: this.url, kubeconfig: this.kubeconfig, clusterName: this.clusterName });
+    this.rollout = pulumi.output({
+      kind: 'deployment' as const,
+      namespace: settings.namespace,
+      deployment: deploymentName(settings),
+    });
+    this.registerOutputs({
+      url: this.url,
+      kubeconfig: this.kubeconfig,
+      clusterName: this.clusterName,
+      rollout: this.rollout,
+    });
   }
 }
