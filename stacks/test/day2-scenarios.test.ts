@@ -1,7 +1,23 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { countChanges, type PlannedChange } from './scenarios/plan';
 import { servingTypes, statefulTypes } from './scenarios/replacement';
 import { runScenario, scenarios, type ScenarioResult } from './scenarios/scenarios';
+import { scenarioTable } from './scenarios/table';
+
+/** A Markdown table with its cells trimmed, so Prettier's column padding does not count. */
+function cells(table: string): string[] {
+  return table
+    .trim()
+    .split('\n')
+    .map((line) =>
+      line
+        .split('|')
+        .map((cell) => cell.trim())
+        .join('|'),
+    );
+}
 
 function changesOf(result: ScenarioResult | undefined): PlannedChange[] {
   if (!result || 'refused' in result) throw new Error(`refused: ${JSON.stringify(result)}`);
@@ -105,6 +121,21 @@ describe('day-2 scenarios: successive deploys of one stack', () => {
     const replaced = ofKind(changesOf(outcome), 'replace');
     assert.ok(replaced.includes('aws:ec2/vpc:Vpc::polls-vpc'));
     assert.ok(replaced.some((key) => key.startsWith('aws:ec2/subnet:Subnet::')));
+  });
+
+  it('docs/deploying.md shows the table `npm run plan:scenarios` prints now', () => {
+    const docs = fs.readFileSync(path.resolve(__dirname, '../../docs/deploying.md'), 'utf8');
+    const quoted = /<!-- npm run plan:scenarios -w stacks -->\n([\s\S]*?)\n<!-- end of table -->/.exec(docs);
+    assert.ok(quoted, 'docs/deploying.md has lost its table markers');
+    const rows = scenarios.map((scenario) => ({
+      scenario,
+      result: results.get(`${scenario.stack}: ${scenario.name}`)!,
+    }));
+    assert.deepEqual(
+      cells(quoted[1] ?? ''),
+      cells(scenarioTable(rows)),
+      'run `npm run plan:scenarios -w stacks` and paste it',
+    );
   });
 
   it('prod, Kubernetes version raised: the cluster, add-ons and nodes update in place', () => {
