@@ -24,6 +24,8 @@ describe('eks platform components', () => {
     assert.deepEqual(childComponentTypes(run, 'polls:eks:EksPlatform'), [
       'polls:eks:CertificateManager',
       'polls:eks:Cluster',
+      'polls:eks:ClusterAddons',
+      'polls:eks:ClusterAddons',
       'polls:eks:ClusterAdmins',
       'polls:eks:IngressController',
       'polls:eks:NodeGroup',
@@ -61,6 +63,15 @@ describe('eks platform components', () => {
       }
     });
   }
+
+  it('keeps the add-ons, once named after the platform, through aliases to their former names', () => {
+    const addons = run.ofType('aws:eks/addon:Addon');
+    assert.equal(addons.length, 5);
+    for (const addon of addons) {
+      assert.equal(addon.parent?.type, 'polls:eks:ClusterAddons');
+      assert.deepEqual(addon.formerNames, [`polls-${String(addon.inputs.addonName)}`], addon.name);
+    }
+  });
 
   it('gives the resources that never moved no alias', () => {
     const workload = childrenOf(run, 'polls:eks:ServiceWorkload');

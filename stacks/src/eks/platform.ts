@@ -6,7 +6,7 @@ import { workloadSettings } from '../k8s/settings-from-config';
 import { deploymentName } from '../k8s/deployment';
 import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { ClusterAdmins } from './access';
-import { nodeAddons, workloadAddons } from './addons';
+import { ClusterAddons, nodeAddonNames, workloadAddonNames } from './addons';
 import { CertificateManager } from './certificates';
 import { Cluster } from './cluster';
 import { IngressController } from './ingress-controller';
@@ -51,7 +51,11 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     const region = cluster.arn.apply((arn) => arn.split(':')[3] ?? '');
 
     const admins = new ClusterAdmins(name, { cluster, principalArns: config.clusterAdmins, tags }, parent);
-    const networking = nodeAddons(name, cluster, tags, parent);
+    const { addons: networking } = new ClusterAddons(
+      `${name}-node`,
+      { cluster, addonNames: nodeAddonNames, after: [], formerNamePrefix: name, tags },
+      parent,
+    );
     const { nodeGroup: nodes } = new NodeGroup(
       name,
       {
@@ -66,7 +70,11 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
       },
       parent,
     );
-    const clusterServices = workloadAddons(name, cluster, tags, { parent: this, dependsOn: [nodes] });
+    const { addons: clusterServices } = new ClusterAddons(
+      `${name}-services`,
+      { cluster, addonNames: workloadAddonNames, after: [nodes], formerNamePrefix: name, tags },
+      parent,
+    );
 
     // Nodes and pods share the cluster security group (no security groups for pods): it alone reaches RDS.
     const databaseAccess = new aws.vpc.SecurityGroupIngressRule(
