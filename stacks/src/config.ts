@@ -1,5 +1,17 @@
 import * as pulumi from '@pulumi/pulumi';
 import { architectureOf, type Architecture } from './architecture';
+import {
+  boolean,
+  integer,
+  InvalidValue,
+  listOf,
+  matching,
+  oneOf,
+  oneOfOr,
+  optional,
+  text,
+  type Parser,
+} from './config-parsers';
 import { defaultKubernetesVersion, standardSupportEnds } from './eks/kubernetes-versions';
 
 export type Platform = 'ec2' | 'eks';
@@ -46,84 +58,6 @@ export interface StackConfig {
 const logRetentionChoices = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
-
-/** A key's parser turns the raw config string (undefined when unset) into a value or throws a reason. */
-type Parser<T> = (raw: string | undefined) => T;
-
-class InvalidValue extends Error {}
-
-function required(raw: string | undefined): string {
-  if (raw === undefined || raw === '') throw new InvalidValue('is required');
-  return raw;
-}
-
-function optional(raw: string | undefined): string | undefined {
-  return raw === undefined || raw === '' ? undefined : raw;
-}
-
-function matching<T extends string | undefined>(pattern: RegExp, what: string, read: Parser<T>): Parser<T> {
-  return (raw) => {
-    const value = read(raw);
-    if (value !== undefined && !pattern.test(value)) throw new InvalidValue(`must be ${what}`);
-    return value;
-  };
-}
-
-function text(fallback: string): Parser<string> {
-  return (raw) => optional(raw) ?? fallback;
-}
-
-function oneOf<T extends string>(choices: readonly T[]): Parser<T> {
-  return (raw) => {
-    const value = required(raw);
-    if (!(choices as readonly string[]).includes(value)) {
-      throw new InvalidValue(`must be one of ${choices.join(', ')}`);
-    }
-    return value as T;
-  };
-}
-
-function oneOfOr<T extends string>(choices: readonly T[], fallback: T): Parser<T> {
-  return (raw) => (optional(raw) === undefined ? fallback : oneOf(choices)(raw));
-}
-
-function integer(fallback: number, min: number, max: number): Parser<number> {
-  return (raw) => {
-    const value = optional(raw);
-    if (value === undefined) return fallback;
-    if (!/^-?\d+$/.test(value)) throw new InvalidValue('must be an integer');
-    const number = Number(value);
-    if (number < min || number > max) throw new InvalidValue(`must be between ${min} and ${max}`);
-    return number;
-  };
-}
-
-function boolean(fallback: boolean): Parser<boolean> {
-  return (raw) => {
-    const value = optional(raw);
-    if (value === undefined) return fallback;
-    if (value !== 'true' && value !== 'false') throw new InvalidValue('must be true or false');
-    return value === 'true';
-  };
-}
-
-function listOf(fallback: string[], pattern: RegExp, what: string): Parser<string[]> {
-  return (raw) => {
-    const value = optional(raw);
-    if (value === undefined) return fallback;
-    let list: unknown;
-    try {
-      list = JSON.parse(value);
-    } catch {
-      throw new InvalidValue('must be a list');
-    }
-    if (!Array.isArray(list) || list.length === 0) throw new InvalidValue('must be a non-empty list');
-    for (const item of list) {
-      if (typeof item !== 'string' || !pattern.test(item)) throw new InvalidValue(`must hold only ${what}`);
-    }
-    return list as string[];
-  };
-}
 
 const ipv4Cidr = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:[12]?\d|3[0-2])$/;
 const vpcCidr = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:1[6-9]|2[0-4])$/;
