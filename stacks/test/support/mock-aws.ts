@@ -95,14 +95,6 @@ export const mockInvokes: Record<string, (inputs: State) => State> = {
     arn: `arn:aws:iam::${mockAccountId}:user/test`,
     userId: 'AIDATEST',
   }),
-  'aws:iam/getSessionContext:getSessionContext': (inputs) => ({
-    id: inputs.arn,
-    arn: inputs.arn,
-    issuerArn: inputs.arn,
-    issuerId: 'AROATEST',
-    issuerName: 'test',
-    sessionName: 'test',
-  }),
   'aws:eks/getAddonVersion:getAddonVersion': (inputs) => ({
     id: String(inputs.addonName),
     addonName: inputs.addonName,
