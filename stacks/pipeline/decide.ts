@@ -1,4 +1,4 @@
-// What one build does, by the ref it builds (../shared/DESIGN.md, "Pipeline"). The Jenkinsfile only reads this
+// What one build does, by the ref it builds (docs/architecture.md, "Pipeline"). The Jenkinsfile only reads this
 // decision; the mapping from refs to stacks lives here, where the tests cover it.
 import { readRevision, type JenkinsVariables, type Revision } from './revision';
 

@@ -1,4 +1,18 @@
 import * as pulumi from '@pulumi/pulumi';
+import { architectureOf, type Architecture } from './architecture';
+import {
+  boolean,
+  integer,
+  InvalidValue,
+  listOf,
+  matching,
+  oneOf,
+  oneOfOr,
+  optional,
+  text,
+  type Parser,
+} from './config-parsers';
+import { defaultKubernetesVersion, standardSupportEnds } from './eks/kubernetes-versions';
 
 export type Platform = 'ec2' | 'eks';
 
@@ -7,8 +21,10 @@ export interface StackConfig {
   project: string;
   stack: string;
   platform: Platform;
-  /** Container image to run; unset on the first deploy, which only builds the foundation (see docs/deploying.md). */
+  /** Container image to run; when unset, the image the stack runs now (see image-choice.ts). */
   image?: string;
+  /** Build only the network, registry, database and secrets: the first deploy, before an image exists. */
+  foundationOnly: boolean;
   domain?: string;
   /** Route 53 hosted zone that validates the certificate for `domain`. */
   hostedZoneId?: string;
@@ -27,111 +43,33 @@ export interface StackConfig {
   logRetentionDays: number;
   instanceType: string;
   nodeInstanceType: string;
+  /** The CPU architectures the image is built for; instance and node types must run one of them. */
+  imageArchitectures: Architecture[];
   nodeMinSize: number;
   nodeMaxSize: number;
   kubernetesVersion: string;
   clusterEndpointPublicAccess: boolean;
   clusterPublicAccessCidrs: string[];
+  /** IAM principals (role or user ARNs) that administer the EKS cluster; required on eks. */
+  clusterAdmins: string[];
 }
-
-/** Seconds the service takes to finish in-flight requests after SIGTERM (its own shutdown timer). */
-export const serviceDrainSeconds = 10;
-/**
- * Seconds a load balancer keeps a leaving target (ALB deregistration delay, pod preStop pause + grace):
- * longer than the service's drain so no request is cut off mid-flight.
- */
-export const connectionDrainSeconds = 15;
-/** The port the image listens on (its PORT). */
-export const servicePort = 3000;
 
 /** Retention periods CloudWatch Logs accepts. */
 const logRetentionChoices = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-/** A key's parser turns the raw config string (undefined when unset) into a value or throws a reason. */
-type Parser<T> = (raw: string | undefined) => T;
-
-class InvalidValue extends Error {}
-
-function required(raw: string | undefined): string {
-  if (raw === undefined || raw === '') throw new InvalidValue('is required');
-  return raw;
-}
-
-function optional(raw: string | undefined): string | undefined {
-  return raw === undefined || raw === '' ? undefined : raw;
-}
-
-function matching<T extends string | undefined>(pattern: RegExp, what: string, read: Parser<T>): Parser<T> {
-  return (raw) => {
-    const value = read(raw);
-    if (value !== undefined && !pattern.test(value)) throw new InvalidValue(`must be ${what}`);
-    return value;
-  };
-}
-
-function text(fallback: string): Parser<string> {
-  return (raw) => optional(raw) ?? fallback;
-}
-
-function oneOf<T extends string>(choices: readonly T[]): Parser<T> {
-  return (raw) => {
-    const value = required(raw);
-    if (!(choices as readonly string[]).includes(value)) {
-      throw new InvalidValue(`must be one of ${choices.join(', ')}`);
-    }
-    return value as T;
-  };
-}
-
-function integer(fallback: number, min: number, max: number): Parser<number> {
-  return (raw) => {
-    const value = optional(raw);
-    if (value === undefined) return fallback;
-    if (!/^-?\d+$/.test(value)) throw new InvalidValue('must be an integer');
-    const number = Number(value);
-    if (number < min || number > max) throw new InvalidValue(`must be between ${min} and ${max}`);
-    return number;
-  };
-}
-
-function boolean(fallback: boolean): Parser<boolean> {
-  return (raw) => {
-    const value = optional(raw);
-    if (value === undefined) return fallback;
-    if (value !== 'true' && value !== 'false') throw new InvalidValue('must be true or false');
-    return value === 'true';
-  };
-}
-
-function listOf(fallback: string[], pattern: RegExp, what: string): Parser<string[]> {
-  return (raw) => {
-    const value = optional(raw);
-    if (value === undefined) return fallback;
-    let list: unknown;
-    try {
-      list = JSON.parse(value);
-    } catch {
-      throw new InvalidValue('must be a list');
-    }
-    if (!Array.isArray(list) || list.length === 0) throw new InvalidValue('must be a non-empty list');
-    for (const item of list) {
-      if (typeof item !== 'string' || !pattern.test(item)) throw new InvalidValue(`must hold only ${what}`);
-    }
-    return list as string[];
-  };
-}
-
 const ipv4Cidr = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:[12]?\d|3[0-2])$/;
 const vpcCidr = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:1[6-9]|2[0-4])$/;
 const hostName = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const iamPrincipalArn = /^arn:aws[a-z-]*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]+$/;
 const ec2InstanceType = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 
 /** The parser of every `polls:` key; its defaults are the ones Pulumi.yaml declares (a test keeps them equal). */
 const schema = {
   platform: oneOf<Platform>(['ec2', 'eks']),
   image: matching(/^[a-z0-9][\w.\-/:@]*$/, 'a container image reference', optional),
+  foundationOnly: boolean(false),
   domain: matching(hostName, 'a lower-case DNS host name', optional),
   hostedZoneId: matching(/^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id (Z…)', optional),
   vpcCidr: matching(vpcCidr, 'an IPv4 CIDR block from /16 to /24', text('10.0.0.0/16')),
@@ -153,11 +91,13 @@ const schema = {
   logRetentionDays: integer(30, 1, 3653),
   instanceType: matching(ec2InstanceType, 'an EC2 instance type', text('t3.small')),
   nodeInstanceType: matching(ec2InstanceType, 'an EC2 instance type', text('t3.medium')),
+  imageArchitectures: listOf(['x86_64'], /^(?:x86_64|arm64)$/, 'x86_64 or arm64') as Parser<Architecture[]>,
   nodeMinSize: integer(2, 1, 100),
   nodeMaxSize: integer(4, 1, 100),
-  kubernetesVersion: matching(/^1\.\d{2}$/, 'a Kubernetes minor version such as 1.34', text('1.34')),
+  kubernetesVersion: oneOfOr(Object.keys(standardSupportEnds), defaultKubernetesVersion),
   clusterEndpointPublicAccess: boolean(true),
   clusterPublicAccessCidrs: listOf(['0.0.0.0/0'], ipv4Cidr, 'IPv4 CIDR blocks'),
+  clusterAdmins: listOf([], iamPrincipalArn, 'IAM role or user ARNs (arn:aws:iam::<account>:role/…)'),
 } satisfies { [Key in keyof Omit<StackConfig, 'project' | 'stack'>]-?: Parser<StackConfig[Key]> };
 
 export type ConfigKey = keyof typeof schema;
@@ -188,6 +128,19 @@ function atLeast(key: ConfigKey, value: number, otherKey: ConfigKey, other: numb
   if (value < other) throw new Error(`polls:${key} must be at least polls:${otherKey} (${value} < ${other})`);
 }
 
+/** The platform's instances (ec2) or nodes (eks) must run an architecture the image is built for. */
+function checkArchitecture(config: StackConfig): void {
+  const key = config.platform === 'ec2' ? 'instanceType' : 'nodeInstanceType';
+  const architecture = architectureOf(config[key]);
+  if (!config.imageArchitectures.includes(architecture)) {
+    throw new Error(
+      `polls:${key} ${config[key]} runs ${architecture} but the image is built for ` +
+        `${config.imageArchitectures.join(', ')} (polls:imageArchitectures): choose another type, or build ` +
+        `the image for ${architecture} too and add it to polls:imageArchitectures`,
+    );
+  }
+}
+
 /** Reads and validates the stack's `polls:` configuration; any invalid value throws an Error naming its key. */
 export function loadStackConfig(): StackConfig {
   const project = pulumi.getProject();
@@ -205,6 +158,7 @@ export function loadStackConfig(): StackConfig {
     stack: pulumi.getStack(),
     platform: read('platform'),
     image: read('image'),
+    foundationOnly: read('foundationOnly'),
     domain: read('domain'),
     hostedZoneId: read('hostedZoneId'),
     vpcCidr: read('vpcCidr'),
@@ -222,16 +176,25 @@ export function loadStackConfig(): StackConfig {
     logRetentionDays: read('logRetentionDays'),
     instanceType: read('instanceType'),
     nodeInstanceType: read('nodeInstanceType'),
+    imageArchitectures: read('imageArchitectures'),
     nodeMinSize: read('nodeMinSize'),
     nodeMaxSize: read('nodeMaxSize'),
     kubernetesVersion: read('kubernetesVersion'),
     clusterEndpointPublicAccess: read('clusterEndpointPublicAccess'),
     clusterPublicAccessCidrs: read('clusterPublicAccessCidrs'),
+    clusterAdmins: read('clusterAdmins'),
   };
   atLeast('maxReplicas', config.maxReplicas, 'minReplicas', config.minReplicas);
   atLeast('nodeMaxSize', config.nodeMaxSize, 'nodeMinSize', config.nodeMinSize);
   if (!logRetentionChoices.includes(config.logRetentionDays)) {
     throw new Error(`polls:logRetentionDays must be one of ${logRetentionChoices.join(', ')}`);
+  }
+  checkArchitecture(config);
+  if (config.platform === 'eks' && config.clusterAdmins.length === 0) {
+    throw new Error(
+      'polls:clusterAdmins is required on eks: the IAM role or user ARNs that administer the cluster, ' +
+        'including the one that runs `pulumi up`',
+    );
   }
   if (config.domain !== undefined && config.hostedZoneId === undefined) {
     throw new Error('polls:hostedZoneId is required when polls:domain is set (it validates the certificate)');

@@ -2,6 +2,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { loadStackConfig } from './config';
 import { Database } from './database';
 import { Ec2Platform } from './ec2/platform';
+import { chooseDeployment } from './image-choice';
+import { checkZoneCount, readLastDeploy } from './last-deploy';
 import { EksPlatform } from './eks/platform';
 import { Network } from './network';
 import type { StackOutputs } from './platform';
@@ -12,6 +14,14 @@ import { stackTags } from './tags';
 /** The program: read config once, build the shared tiers, then the platform the stack asks for. */
 async function deploy(): Promise<StackOutputs> {
   const config = loadStackConfig();
+  // Decided before anything is registered, so a refusal changes nothing.
+  const lastDeploy = await readLastDeploy();
+  checkZoneCount(config.azCount, lastDeploy);
+  const deployment = chooseDeployment({
+    configured: config.image,
+    running: lastDeploy.image,
+    foundationOnly: config.foundationOnly,
+  });
   const tags = stackTags(config);
 
   const network = new Network('polls', {
@@ -36,19 +46,27 @@ async function deploy(): Promise<StackOutputs> {
 
   const outputs: StackOutputs = {
     platform: config.platform,
+    azCount: config.azCount,
     repositoryUrl: registry.repositoryUrl,
     dbEndpoint: database.endpoint,
   };
   // The first deploy has no image yet: it builds the foundation, so the pipeline can push to the registry.
-  if (config.image === undefined) return outputs;
+  if (deployment.foundationOnly) return outputs;
 
-  const platformArgs = { config, image: config.image, network, registry, database, appSecrets, tags };
+  const { image } = deployment;
+  const platformArgs = { config, image, network, registry, database, appSecrets, tags };
   if (config.platform === 'ec2') {
     const platform = new Ec2Platform('polls', platformArgs);
-    return { ...outputs, url: platform.url };
+    return { ...outputs, image, url: platform.url, rollout: platform.rollout };
   }
   const platform = new EksPlatform('polls', platformArgs);
-  return { ...outputs, url: platform.url, kubeconfig: pulumi.secret(platform.kubeconfig) };
+  return {
+    ...outputs,
+    image,
+    url: platform.url,
+    rollout: platform.rollout,
+    kubeconfig: pulumi.secret(platform.kubeconfig),
+  };
 }
 
 export = deploy;

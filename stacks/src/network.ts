@@ -131,7 +131,7 @@ export class Network extends pulumi.ComponentResource {
         { parent: this, dependsOn: [internetGateway] },
       );
     });
-    privateSubnets.forEach((subnet, index) => {
+    const privateRouteTables = privateSubnets.map((subnet, index) => {
       const natGateway = natGateways[args.natGatewayPerAz ? index : 0]!;
       const routes = new aws.ec2.RouteTable(
         `${name}-private-rt-${index + 1}`,
@@ -147,7 +147,24 @@ export class Network extends pulumi.ComponentResource {
         { subnetId: subnet.id, routeTableId: routes.id },
         parent,
       );
+      return routes;
     });
+
+    // ECR serves image layers from S3: a gateway endpoint (free) keeps those pulls off the NAT gateways,
+    // which charge per GB processed. Interface endpoints for the other APIs cost more than they save here
+    // (docs/deploying.md, "What a stack costs").
+    const region = aws.getRegionOutput({}, parent).region;
+    new aws.ec2.VpcEndpoint(
+      `${name}-s3`,
+      {
+        vpcId: vpc.id,
+        serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
+        vpcEndpointType: 'Gateway',
+        routeTableIds: privateRouteTables.map((routes) => routes.id),
+        tags: named(tags, `${name}-s3`),
+      },
+      parent,
+    );
 
     this.registerOutputs({
       vpcId: this.vpcId,

@@ -18,19 +18,30 @@ export interface PlatformArgs {
   tags: Tags;
 }
 
+/** How a platform rolls out a new image, so the pipeline can wait for it (stacks/pipeline/rollout.ts). */
+export type Rollout =
+  | { kind: 'instance-refresh'; autoScalingGroupName: string }
+  | { kind: 'deployment'; namespace: string; deployment: string };
+
 /** What index.ts exports from a platform. */
 export interface PlatformOutputs {
   /** Where users reach the site: https://domain when a domain is set, otherwise the load balancer's http URL. */
   url: pulumi.Output<string>;
+  rollout: pulumi.Output<Rollout>;
 }
 
-/** The stack outputs DESIGN.md promises. */
+/** The stack outputs docs/architecture.md promises. */
 export interface StackOutputs {
   /** Absent until the first image is deployed. */
   url?: pulumi.Output<string>;
+  /** The image the platform runs; the next `pulumi up` without polls:image keeps it (last-deploy.ts). */
+  image?: string;
   platform: string;
+  /** The zones the network spans; a later deploy may not change it (last-deploy.ts). */
+  azCount: number;
   repositoryUrl: pulumi.Output<string>;
   dbEndpoint: pulumi.Output<string>;
+  rollout?: pulumi.Output<Rollout>;
   /** eks only, as a secret. */
   kubeconfig?: pulumi.Output<string>;
 }

@@ -72,8 +72,9 @@ export class AppSecrets extends pulumi.ComponentResource {
       },
       parent,
     );
-    // The version's ARN is the secret's, but depending on it means nothing reads the secret before it has a value.
-    this.secretArn = version.arn;
+    // The secret's ARN, read from the version (its `arn` is deprecated for `secretArn` in @pulumi/aws 7): depending
+    // on the version means nothing reads the secret before it has a value.
+    this.secretArn = version.secretArn;
     this.registerOutputs({ secretArn: this.secretArn });
   }
 }

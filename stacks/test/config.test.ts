@@ -51,7 +51,7 @@ describe('stack config', () => {
   it('fills unset keys with their defaults', () => {
     const config = load('dev', { vpcCidr: null, kubernetesVersion: null });
     assert.equal(config.vpcCidr, '10.0.0.0/16');
-    assert.equal(config.kubernetesVersion, '1.34');
+    assert.equal(config.kubernetesVersion, '1.35');
     assert.equal(config.image, undefined);
     assert.equal(config.domain, undefined);
   });
@@ -85,6 +85,31 @@ describe('stack config', () => {
       'a public-access list that is not JSON',
       { clusterPublicAccessCidrs: '0.0.0.0/0' },
       /^polls:clusterPublicAccessCidrs/,
+    ],
+    [
+      'a Kubernetes version without a known end of support',
+      { kubernetesVersion: '1.29' },
+      /^polls:kubernetesVersion must be one of 1\.33, 1\.34, 1\.35/,
+    ],
+    ['an eks stack without cluster admins', { platform: 'eks' }, /^polls:clusterAdmins is required on eks/],
+    [
+      'a cluster admin that is not an IAM role or user ARN',
+      { clusterAdmins: '["alice"]' },
+      /^polls:clusterAdmins must hold only IAM role or user ARNs/,
+    ],
+    [
+      'an instance type of another architecture than the image',
+      { instanceType: 't4g.small' },
+      /^polls:instanceType t4g\.small runs arm64 but the image is built for x86_64 \(polls:imageArchitectures\)/,
+    ],
+    [
+      'a node type of another architecture than the image',
+      {
+        platform: 'eks',
+        clusterAdmins: '["arn:aws:iam::123456789012:role/admin"]',
+        nodeInstanceType: 'm7g.large',
+      },
+      /^polls:nodeInstanceType m7g\.large runs arm64/,
     ],
     ['a misspelt key', { azcount: '3' }, /^unknown config polls:azcount/],
   ];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { tlsPolicy } from '../src/certificate';
-import { connectionDrainSeconds, serviceDrainSeconds } from '../src/config';
+import { tlsPolicy } from '../src/ec2/certificate';
 import { healthCheckGraceSeconds } from '../src/ec2/platform';
 import { sessionManagerPolicyArn } from '../src/ec2/instance-role';
+import { drainSeconds } from '../src/service-contract';
 import { testSite, ec2Stack } from './support/ec2-stacks';
 import { decodedUserData, plainStrings } from './support/inputs';
 import { mockAmiId, mockArn, mockSecretMarker } from './support/mock-aws';
@@ -51,6 +51,13 @@ for (const stack of ['dev', 'prod'] as const) {
         targetValue: 60,
       });
       assert.equal(policy.autoscalingGroupName, 'polls-asg');
+    });
+
+    it('creates the group only after the listener that forwards to its targets', () => {
+      const forwarding = stack === 'prod' ? 'polls-lb-https' : 'polls-lb-http';
+      assert.ok(run.one('aws:autoscaling/group:Group').dependsOn.includes(forwarding));
+      const listener = run.named(forwarding, 'aws:lb/listener:Listener').inputs;
+      assert.deepEqual(listener.defaultActions, [{ type: 'forward', targetGroupArn }]);
     });
 
     it('replaces instances that fail the load balancer health check, after a boot grace period', () => {
@@ -126,8 +133,7 @@ for (const stack of ['dev', 'prod'] as const) {
       assert.equal(healthCheck.path, '/readyz');
       assert.equal(healthCheck.matcher, '200');
       assert.equal(targetGroup.port, 3000);
-      assert.equal(targetGroup.deregistrationDelay, connectionDrainSeconds);
-      assert.ok(connectionDrainSeconds > serviceDrainSeconds);
+      assert.ok((targetGroup.deregistrationDelay as number) > drainSeconds);
     });
 
     it('puts the load balancer in the public subnets, dropping malformed headers', () => {

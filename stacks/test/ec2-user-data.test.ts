@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { renderUserData, type BootSettings } from '../src/ec2/user-data';
+import { drainSeconds } from '../src/service-contract';
 
 const settings: BootSettings = {
   image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls:v1.2.3',
   region: 'eu-west-1',
   secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:polls-app-AbCdEf',
   logGroupName: '/polls/dev/service',
-  port: 3000,
-  stopTimeoutSeconds: 15,
 };
 
 /** The body of a quoted here-document the user data writes to a file. */
@@ -57,9 +56,17 @@ describe('ec2 user data', () => {
 
   it('configures the service for RDS behind the load balancer', () => {
     for (const variable of ['NODE_ENV=production', 'TRUST_PROXY=true', 'DATABASE_SSL=verify-full']) {
-      assert.ok(control.includes(`--env ${variable}`), variable);
+      assert.ok(control.includes(`--env '${variable}'`), variable);
     }
     assert.match(control, /NODE_EXTRA_CA_CERTS=\/etc\/polls\/rds-ca\.pem/);
+  });
+
+  it('passes the drain time explicitly and lets docker stop wait longer than it', () => {
+    assert.ok(control.includes(`--env 'SHUTDOWN_DRAIN_SECONDS=${drainSeconds}'`));
+    const conf = hereDocument(script, 'POLLS_CONF');
+    const stopTimeout = Number(/^STOP_TIMEOUT=(\d+)$/m.exec(conf)?.[1]);
+    assert.ok(stopTimeout > drainSeconds, `STOP_TIMEOUT=${stopTimeout}`);
+    assert.match(control, /--stop-timeout "\$STOP_TIMEOUT"/);
   });
 
   it('logs in to ECR only for ECR images', () => {

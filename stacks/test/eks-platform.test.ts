@@ -6,34 +6,10 @@ import { semanticProblems, type LooseObject } from '../src/k8s/checks';
 import { schemaProblems } from '../src/k8s/schema';
 import { isSecretWrapper, plainStrings, revealed } from './support/inputs';
 import { mockSecretMarker } from './support/mock-aws';
-import { runProgram, type ProgramRun, type RecordedResource, type RunOptions } from './support/program';
+import { deployerRole, loadBalancerHostname, operatorRole, runEks, site } from './support/eks-stacks';
+import type { ProgramRun, RecordedResource } from './support/program';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const image = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls:v1.4.0';
-const deployerRole = 'arn:aws:iam::123456789012:role/ci/deployer';
-const loadBalancerHostname = 'a0123456789abcdef-0123456789abcdef.elb.eu-west-1.amazonaws.com';
-const site = { domain: 'polls.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' };
-
-/** Answers for the invokes and computed state only the eks platform needs. */
-const eksMocks: Pick<RunOptions, 'extraInvokes' | 'extraState'> = {
-  extraInvokes: {
-    'aws:iam/getSessionContext:getSessionContext': (inputs) => ({
-      id: String(inputs.arn),
-      arn: inputs.arn,
-      issuerArn: deployerRole,
-    }),
-    'aws:lb/getHostedZoneId:getHostedZoneId': () => ({ id: 'Z2IFOLAFXWLO4F' }),
-  },
-  extraState: (args) =>
-    args.type === 'kubernetes:networking.k8s.io/v1:Ingress'
-      ? { status: { loadBalancer: { ingress: [{ hostname: loadBalancerHostname }] } } }
-      : undefined,
-};
-
-function runEks(stack: 'dev' | 'prod', config: RunOptions['config'] = {}): Promise<ProgramRun> {
-  return runProgram({ stack, config: { platform: 'eks', image, ...config }, ...eksMocks });
-}
 
 function kubernetesObjects(run: ProgramRun): LooseObject[] {
   return run.resources
@@ -65,7 +41,7 @@ describe('eks platform (prod config with a domain)', () => {
 
   it('builds the cluster at the configured version with access entries only and every control-plane log', () => {
     const cluster = inputs(run.one('aws:eks/cluster:Cluster'));
-    assert.equal(cluster.version, '1.34');
+    assert.equal(cluster.version, '1.35');
     assert.deepEqual(cluster.accessConfig, {
       authenticationMode: 'API',
       bootstrapClusterCreatorAdminPermissions: false,
@@ -109,15 +85,32 @@ describe('eks platform (prod config with a domain)', () => {
     ]);
   });
 
-  it('gives the deployer (the role behind the session) cluster admin through an access entry', () => {
-    assert.equal(inputs(run.one('aws:eks/accessEntry:AccessEntry')).principalArn, deployerRole);
-    const association = inputs(run.one('aws:eks/accessPolicyAssociation:AccessPolicyAssociation'));
-    assert.equal(association.policyArn, 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy');
-    assert.deepEqual(association.accessScope, { type: 'cluster' });
-    const provider = run.one('pulumi:providers:kubernetes');
-    assert.ok(
-      provider.dependsOn.includes(run.one('aws:eks/accessPolicyAssociation:AccessPolicyAssociation').name),
+  it('gives exactly the configured principals cluster admin through access entries, whoever deploys', () => {
+    const entries = run.ofType('aws:eks/accessEntry:AccessEntry');
+    assert.deepEqual(
+      entries.map((entry) => inputs(entry).principalArn).sort(),
+      [deployerRole, operatorRole].sort(),
     );
+    const associations = run.ofType('aws:eks/accessPolicyAssociation:AccessPolicyAssociation');
+    for (const association of associations) {
+      assert.equal(
+        inputs(association).policyArn,
+        'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      );
+      assert.deepEqual(inputs(association).accessScope, { type: 'cluster' });
+    }
+    const provider = run.one('pulumi:providers:kubernetes');
+    for (const association of associations) assert.ok(provider.dependsOn.includes(association.name));
+  });
+
+  it("takes over the former deployer entry with the first admin's, so the same principal is kept", () => {
+    const entryOf = (principal: string) =>
+      run
+        .ofType('aws:eks/accessEntry:AccessEntry')
+        .find((entry) => inputs(entry).principalArn === principal)!;
+    assert.equal(entryOf(deployerRole).parent?.type, 'polls:eks:ClusterAdmins');
+    assert.deepEqual(entryOf(deployerRole).formerNames, ['polls-deployer-access']);
+    assert.deepEqual(entryOf(operatorRole).formerNames, []);
   });
 
   it('runs the managed node group in the private subnets with the configured type and sizes', () => {
@@ -290,6 +283,11 @@ describe('eks platform (prod config without a domain)', () => {
     assert.equal(run.ofType('aws:route53/record:Record').length, 0);
     const ingress = inputs(run.one('kubernetes:networking.k8s.io/v1:Ingress'));
     assert.equal(ingress.spec.tls, undefined);
+    assert.equal(ingress.spec.rules[0].host, undefined);
+    // The F5 controller serves a host-less Ingress only when told to (chart 2.6+, controller 5.5+).
+    const controller = inputs(run.named('polls-nginx-ingress', 'kubernetes:helm.sh/v3:Release'));
+    assert.equal(controller.values.controller.allowEmptyIngressHost, true);
+    assert.equal(controller.version, '2.6.4');
     assert.deepEqual(
       run.one('kubernetes:networking.k8s.io/v1:Ingress').dependsOn.filter((name) => name.includes('issuer')),
       [],

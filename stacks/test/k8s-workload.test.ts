@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { semanticProblems } from '../src/k8s/checks';
-import { serviceImage } from '../src/k8s/contract';
 import { preStopPauseSeconds } from '../src/k8s/deployment';
 import { migrationJobName } from '../src/k8s/migration-job';
 import { schemaProblems } from '../src/k8s/schema';
+import { drainSeconds } from '../src/service-contract';
 import { settingsFor, objectsFor, workloadFor } from './k8s-fixtures';
 
 describe('k8s workload objects', () => {
@@ -39,6 +39,7 @@ describe('k8s workload objects', () => {
       PORT: '3000',
       HOST: '0.0.0.0',
       TRUST_PROXY: 'true',
+      SHUTDOWN_DRAIN_SECONDS: '10',
     });
     const fromSecret = env
       .filter((variable) => variable.valueFrom?.secretKeyRef)
@@ -55,7 +56,7 @@ describe('k8s workload objects', () => {
   it('waits longer than the preStop pause plus the service drain before killing a pod', () => {
     const pod = workloadFor().deployment.spec?.template.spec;
     assert.equal(pod?.containers[0]?.lifecycle?.preStop?.sleep?.seconds, preStopPauseSeconds);
-    assert.ok((pod?.terminationGracePeriodSeconds ?? 0) > preStopPauseSeconds + serviceImage.drainSeconds);
+    assert.ok((pod?.terminationGracePeriodSeconds ?? 0) > preStopPauseSeconds + drainSeconds);
   });
 
   it('runs every container as uid 1000 on a read-only root with a writable /tmp and no capabilities', () => {

@@ -77,6 +77,18 @@ describe('network', () => {
         }
       });
 
+      it('sends S3 traffic (ECR image layers) of the private subnets through a gateway endpoint, not NAT', () => {
+        const endpoint = run.one('aws:ec2/vpcEndpoint:VpcEndpoint').inputs;
+        assert.equal(endpoint.vpcEndpointType, 'Gateway');
+        assert.equal(endpoint.serviceName, 'com.amazonaws.eu-west-1.s3');
+        const privateTables = run
+          .ofType('aws:ec2/routeTable:RouteTable')
+          .filter((table) => table.name.includes('-private-'))
+          .map((table) => `${table.name}-id`);
+        assert.equal(privateTables.length, azCount);
+        assert.deepEqual(endpoint.routeTableIds, privateTables);
+      });
+
       it('strips the default security group of its rules', () => {
         const defaultGroup = run.one('aws:ec2/defaultSecurityGroup:DefaultSecurityGroup');
         assert.equal(defaultGroup.inputs.ingress, undefined);

@@ -96,6 +96,7 @@ describe('Jenkinsfile', () => {
       /pulumiWithImage\(decision, 'up --yes'\)/,
       /--config "polls:image=\$repository:\$\{IMAGE_TAGS%% \*\}"/,
       /\/readyz"/,
+      /npm run --silent rollout -w stacks -- --stack "\$POLLS_STACK" --since "\$DEPLOY_STARTED"/,
       /cleanWs\(\)/,
     ]) {
       assert.match(code, required);

@@ -5,9 +5,15 @@ import { mockInvokes } from './support/mock-aws';
 import { runProgram, type ProgramRun } from './support/program';
 
 describe('program', () => {
-  describe('first deploy, before any image exists', () => {
+  describe('first deploy, before any image exists, asked for explicitly', () => {
     let run: ProgramRun;
-    before(async () => (run = await runProgram({ stack: 'dev', config: { platform: 'ec2', image: null } })));
+    before(
+      async () =>
+        (run = await runProgram({
+          stack: 'dev',
+          config: { platform: 'ec2', image: null, foundationOnly: true },
+        })),
+    );
 
     it('builds the network, registry, database and secrets but no platform', () => {
       const components = run.resources
@@ -23,7 +29,12 @@ describe('program', () => {
     });
 
     it('outputs the repository to push the first image to, and no URL yet', () => {
-      assert.deepEqual(Object.keys(run.outputs).sort(), ['dbEndpoint', 'platform', 'repositoryUrl']);
+      assert.deepEqual(Object.keys(run.outputs).sort(), [
+        'azCount',
+        'dbEndpoint',
+        'platform',
+        'repositoryUrl',
+      ]);
     });
   });
 

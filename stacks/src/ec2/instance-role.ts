@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { Tags } from '../tags';
+import { serviceTrustPolicy } from '../trust-policy';
 
 export interface InstanceRoleArgs {
   /** The ECR repository the instances pull the image from. */
@@ -60,12 +61,7 @@ export class InstanceRole extends pulumi.ComponentResource {
       `${name}-role`,
       {
         description: 'polls service instances',
-        assumeRolePolicy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
-          ],
-        }),
+        assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com', { tagSession: false }),
         tags: args.tags,
       },
       parent,

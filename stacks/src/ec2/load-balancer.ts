@@ -1,7 +1,8 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { Certificate, tlsPolicy } from '../certificate';
+import { PUBLIC_HTTP_PORT, PUBLIC_HTTPS_PORT } from '../service-contract';
 import type { Tags } from '../tags';
+import { Certificate, tlsPolicy } from './certificate';
 
 export interface LoadBalancerArgs {
   vpcId: pulumi.Input<string>;
@@ -23,6 +24,11 @@ const anywhere = '0.0.0.0/0';
 export class LoadBalancer extends pulumi.ComponentResource {
   readonly securityGroupId: pulumi.Output<string>;
   readonly targetGroupArn: pulumi.Output<string>;
+  /**
+   * The listener that forwards to the target group (HTTPS with a domain, after its certificate validates).
+   * Until it exists the targets receive no health checks, so whatever waits for healthy targets waits for it.
+   */
+  readonly forwardingListener: aws.lb.Listener;
   readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -35,13 +41,13 @@ export class LoadBalancer extends pulumi.ComponentResource {
       { vpcId: args.vpcId, description: 'polls load balancer: web traffic from the internet', tags },
       parent,
     );
-    const listenPorts = args.https ? [80, 443] : [80];
+    const listenPorts = args.https ? [PUBLIC_HTTP_PORT, PUBLIC_HTTPS_PORT] : [PUBLIC_HTTP_PORT];
     for (const port of listenPorts) {
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-from-internet-${port}`,
         {
           securityGroupId: securityGroup.id,
-          description: `HTTP${port === 443 ? 'S' : ''} from anywhere`,
+          description: `HTTP${port === PUBLIC_HTTPS_PORT ? 'S' : ''} from anywhere`,
           ipProtocol: 'tcp',
           fromPort: port,
           toPort: port,
@@ -91,11 +97,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     if (args.https) {
       const certificate = new Certificate(`${name}-tls`, { ...args.https, tags }, parent);
-      new aws.lb.Listener(
+      this.forwardingListener = new aws.lb.Listener(
         `${name}-https`,
         {
           loadBalancerArn: loadBalancer.arn,
-          port: 443,
+          port: PUBLIC_HTTPS_PORT,
           protocol: 'HTTPS',
           sslPolicy: tlsPolicy,
           certificateArn: certificate.arn,
@@ -108,10 +114,13 @@ export class LoadBalancer extends pulumi.ComponentResource {
         `${name}-http`,
         {
           loadBalancerArn: loadBalancer.arn,
-          port: 80,
+          port: PUBLIC_HTTP_PORT,
           protocol: 'HTTP',
           defaultActions: [
-            { type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } },
+            {
+              type: 'redirect',
+              redirect: { protocol: 'HTTPS', port: String(PUBLIC_HTTPS_PORT), statusCode: 'HTTP_301' },
+            },
           ],
           tags,
         },
@@ -130,9 +139,15 @@ export class LoadBalancer extends pulumi.ComponentResource {
       );
       this.url = pulumi.output(`https://${args.https.domain}`);
     } else {
-      new aws.lb.Listener(
+      this.forwardingListener = new aws.lb.Listener(
         `${name}-http`,
-        { loadBalancerArn: loadBalancer.arn, port: 80, protocol: 'HTTP', defaultActions: forward, tags },
+        {
+          loadBalancerArn: loadBalancer.arn,
+          port: PUBLIC_HTTP_PORT,
+          protocol: 'HTTP',
+          defaultActions: forward,
+          tags,
+        },
         parent,
       );
       this.url = pulumi.interpolate`http://${loadBalancer.dnsName}`;

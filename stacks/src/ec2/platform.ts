@@ -1,8 +1,9 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { connectionDrainSeconds, servicePort } from '../config';
+import { architectureOf } from '../architecture';
 import { postgresPort } from '../database';
-import type { PlatformArgs, PlatformOutputs } from '../platform';
+import { CONTAINER_PORT, healthPaths, stopTimeoutSeconds } from '../service-contract';
+import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { encryptedRootVolume, imdsV2Only } from '../instance-hardening';
 import { named } from '../tags';
 import { InstanceRole } from './instance-role';
@@ -15,17 +16,13 @@ export const healthCheckGraceSeconds = 300;
 const instanceWarmupSeconds = 180;
 const rootVolumeGb = 20;
 
-/** Graviton instance types (t4g, m7g, c7gn…) run arm64 images; the rest x86_64. */
-export function architectureOf(instanceType: string): 'arm64' | 'x86_64' {
-  return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? 'arm64' : 'x86_64';
-}
-
 /**
  * The service on EC2: an Auto Scaling group of Amazon Linux instances in the private subnets, each running
  * the image under systemd, behind an ALB in the public subnets. No SSH anywhere: Session Manager instead.
  */
 export class Ec2Platform extends pulumi.ComponentResource implements PlatformOutputs {
   readonly url: pulumi.Output<string>;
+  readonly rollout: pulumi.Output<Rollout>;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super('polls:ec2:Platform', name, {}, opts);
@@ -54,9 +51,10 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
       {
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,
-        targetPort: servicePort,
-        healthCheckPath: '/readyz',
-        deregistrationDelaySeconds: connectionDrainSeconds,
+        targetPort: CONTAINER_PORT,
+        healthCheckPath: healthPaths.readiness,
+        // A leaving instance keeps its in-flight requests as long as the service itself may take to stop.
+        deregistrationDelaySeconds: stopTimeoutSeconds(),
         https:
           config.domain && config.hostedZoneId
             ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
@@ -81,8 +79,8 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
         securityGroupId: instanceSecurityGroup.id,
         description: 'The service port, from the load balancer',
         ipProtocol: 'tcp',
-        fromPort: servicePort,
-        toPort: servicePort,
+        fromPort: CONTAINER_PORT,
+        toPort: CONTAINER_PORT,
         referencedSecurityGroupId: loadBalancer.securityGroupId,
         tags,
       },
@@ -94,8 +92,8 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
         securityGroupId: loadBalancer.securityGroupId,
         description: 'The service port on the instances',
         ipProtocol: 'tcp',
-        fromPort: servicePort,
-        toPort: servicePort,
+        fromPort: CONTAINER_PORT,
+        toPort: CONTAINER_PORT,
         referencedSecurityGroupId: instanceSecurityGroup.id,
         tags,
       },
@@ -160,8 +158,6 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
           region: regionName,
           secretArn,
           logGroupName,
-          port: servicePort,
-          stopTimeoutSeconds: connectionDrainSeconds,
         }),
       );
 
@@ -219,7 +215,9 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
         enabledMetrics: ['GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupMaxSize', 'GroupMinSize'],
         tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
       },
-      parent,
+      // minElbCapacity waits for healthy targets, which only a listener's health checks can make healthy:
+      // with a domain that listener waits for certificate validation, which must not eat the ASG's timeout.
+      { parent: this, dependsOn: [loadBalancer.forwardingListener] },
     );
 
     new aws.autoscaling.Policy(
@@ -236,6 +234,11 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
     );
 
     this.url = loadBalancer.url;
-    this.registerOutputs({ url: this.url });
+    // `pulumi up` returns once the refresh has started; the pipeline waits for it to end.
+    this.rollout = group.name.apply((autoScalingGroupName) => ({
+      kind: 'instance-refresh' as const,
+      autoScalingGroupName,
+    }));
+    this.registerOutputs({ url: this.url, rollout: this.rollout });
   }
 }

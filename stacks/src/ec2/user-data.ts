@@ -1,3 +1,11 @@
+import {
+  CONTAINER_PORT,
+  migrateCommand,
+  serveCommand,
+  serviceEnvironment,
+  stopTimeoutSeconds,
+} from '../service-contract';
+
 /** What an instance needs to know at boot. None of it is secret: secrets are fetched with the instance role. */
 export interface BootSettings {
   image: string;
@@ -5,14 +13,7 @@ export interface BootSettings {
   /** ARN of the Secrets Manager secret holding the service's secret environment as JSON. */
   secretArn: string;
   logGroupName: string;
-  port: number;
-  /** Seconds `docker stop` waits for the service to drain before killing it. */
-  stopTimeoutSeconds: number;
 }
-
-/** The image's commands (see the Dockerfile). */
-export const migrateCommand = 'node service/dist/bin/migrate.js';
-export const serveCommand = 'node service/dist/bin/serve.js';
 
 /** RDS's CA bundle, so the service can verify the database's certificate and host name (verify-full). */
 const rdsCaBundleUrl = 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem';
@@ -20,6 +21,13 @@ const rdsCaBundleUrl = 'https://truststore.pki.rds.amazonaws.com/global/global-b
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
+
+// The RDS CA bundle is mounted, so the database's certificate and host name are verified.
+const environmentOptions = Object.entries(
+  serviceEnvironment({ databaseSsl: 'verify-full', logLevel: 'info' }),
+)
+  .map(([name, value]) => `--env ${shellQuote(`${name}=${value}`)}`)
+  .join(' ');
 
 /**
  * Runs before every start of the service (boot and restarts): fresh secrets and a registry login through
@@ -35,7 +43,7 @@ container() {
   local stream=$1
   shift
   docker run --env-file /run/polls/app.env \\
-    --env NODE_ENV=production --env TRUST_PROXY=true --env DATABASE_SSL=verify-full \\
+    ${environmentOptions} \\
     --env NODE_EXTRA_CA_CERTS=/etc/polls/rds-ca.pem --volume /etc/polls/rds-ca.pem:/etc/polls/rds-ca.pem:ro \\
     --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \\
     --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group="$LOG_GROUP" \\
@@ -61,10 +69,10 @@ case "$1" in
     fi
     docker pull "$IMAGE"
     docker rm --force polls >/dev/null 2>&1 || true
-    container migrate --rm "$IMAGE" ${migrateCommand}
+    container migrate --rm "$IMAGE" ${migrateCommand.join(' ')}
     ;;
   serve)
-    container serve --name polls --rm --publish "$PORT:$PORT" --stop-timeout "$STOP_TIMEOUT" "$IMAGE" ${serveCommand}
+    container serve --name polls --rm --publish "$PORT:$PORT" --stop-timeout "$STOP_TIMEOUT" "$IMAGE" ${serveCommand.join(' ')}
     ;;
 esac
 `;
@@ -97,8 +105,8 @@ export function renderUserData(settings: BootSettings): string {
     `REGION=${shellQuote(settings.region)}`,
     `SECRET_ID=${shellQuote(settings.secretArn)}`,
     `LOG_GROUP=${shellQuote(settings.logGroupName)}`,
-    `PORT=${settings.port}`,
-    `STOP_TIMEOUT=${settings.stopTimeoutSeconds}`,
+    `PORT=${CONTAINER_PORT}`,
+    `STOP_TIMEOUT=${stopTimeoutSeconds()}`,
   ].join('\n');
   return `#!/bin/bash
 set -euo pipefail

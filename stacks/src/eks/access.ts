@@ -1,33 +1,58 @@
+import { createHash } from 'node:crypto';
 import * as aws from '@pulumi/aws';
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import type { Tags } from '../tags';
 
+export interface ClusterAdminsArgs {
+  cluster: aws.eks.Cluster;
+  /** `polls:clusterAdmins`: IAM role or user ARNs; the identity that runs `pulumi up` must be one of them. */
+  principalArns: string[];
+  tags: Tags;
+}
+
+export const clusterAdminPolicyArn = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+
+/** A name that follows the principal, not its place in the list: reordering the list changes nothing. */
+function entryName(name: string, principalArn: string): string {
+  return `${name}-admin-${createHash('sha256').update(principalArn).digest('hex').slice(0, 8)}`;
+}
+
 /**
- * Cluster-admin access for the identity running `pulumi up`, through an access entry (API authentication
- * mode). An assumed role's session ARN is turned into the role's own ARN, path included, which is what an
- * access entry needs. The Kubernetes provider depends on the returned association.
+ * Cluster-admin access entries (API authentication mode) for the principals the config names, so access does
+ * not follow whoever ran `pulumi up` last. Stacks deployed before `polls:clusterAdmins` had one entry for the
+ * deployer (`<name>-deployer-access`); the first admin's entry takes it over through an alias, so when that
+ * admin is the same principal nothing is re-created (a second entry for one principal would be refused).
  */
-export function deployerAccess(
-  name: string,
-  cluster: aws.eks.Cluster,
-  tags: Tags,
-  opts: pulumi.CustomResourceOptions,
-): aws.eks.AccessPolicyAssociation {
-  const caller = aws.getCallerIdentityOutput({}, opts);
-  const principalArn = aws.iam.getSessionContextOutput({ arn: caller.arn }, opts).issuerArn;
-  const entry = new aws.eks.AccessEntry(
-    `${name}-deployer-access`,
-    { clusterName: cluster.name, principalArn, type: 'STANDARD', tags },
-    opts,
-  );
-  return new aws.eks.AccessPolicyAssociation(
-    `${name}-deployer-admin`,
-    {
-      clusterName: cluster.name,
-      principalArn: entry.principalArn,
-      policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
-      accessScope: { type: 'cluster' },
-    },
-    opts,
-  );
+export class ClusterAdmins extends pulumi.ComponentResource {
+  /** The Kubernetes provider depends on these: the deployer is an admin before anything is applied. */
+  readonly associations: aws.eks.AccessPolicyAssociation[];
+
+  constructor(name: string, args: ClusterAdminsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('polls:eks:ClusterAdmins', name, {}, opts);
+    const formerParent = opts?.parent;
+    this.associations = args.principalArns.map((principalArn, index) => {
+      const entry = new aws.eks.AccessEntry(
+        entryName(name, principalArn),
+        { clusterName: args.cluster.name, principalArn, type: 'STANDARD', tags: args.tags },
+        {
+          parent: this,
+          aliases: index === 0 ? [{ name: `${name}-deployer-access`, parent: formerParent }] : [],
+        },
+      );
+      return new aws.eks.AccessPolicyAssociation(
+        `${entryName(name, principalArn)}-policy`,
+        {
+          clusterName: args.cluster.name,
+          principalArn: entry.principalArn,
+          policyArn: clusterAdminPolicyArn,
+          accessScope: { type: 'cluster' },
+        },
+        {
+          parent: this,
+          aliases: index === 0 ? [{ name: `${name}-deployer-admin`, parent: formerParent }] : [],
+        },
+      );
+    });
+    this.registerOutputs({ admins: args.principalArns });
+  }
 }

@@ -1,11 +1,12 @@
 import * as aws from '@pulumi/aws';
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import type { Tags } from '../tags';
 
 /**
- * Managed add-ons: EKS picks the default version for the cluster's Kubernetes version and upgrades them with
- * it. The node-level ones (networking, kube-proxy, pod identity) exist before any node joins; CoreDNS and
- * metrics-server are Deployments and only become healthy once nodes exist, so they wait for the node group.
+ * Managed add-ons, each at EKS's default version for the cluster's Kubernetes version: raising the cluster
+ * version updates them in place after the control plane (EKS never upgrades them by itself). The node-level
+ * ones (networking, kube-proxy, pod identity) exist before any node joins; CoreDNS and metrics-server are
+ * Deployments and only become healthy once nodes exist, so they wait for the node group.
  *
  * metrics-server comes as the EKS community add-on rather than a Helm chart: the same API, versions that
  * AWS validates for the cluster version, and no extra chart repository to reach at deploy time.
@@ -16,44 +17,51 @@ export const workloadAddonNames = ['coredns', 'metrics-server'] as const;
 /** vpc-cni's network policy agent is what enforces the workload's NetworkPolicies; it is off by default. */
 export const vpcCniConfiguration = { enableNetworkPolicy: 'true' };
 
-function addon(
-  name: string,
-  cluster: aws.eks.Cluster,
-  addonName: string,
-  tags: Tags,
-  opts: pulumi.CustomResourceOptions,
-  configuration?: object,
-): aws.eks.Addon {
-  return new aws.eks.Addon(
-    `${name}-${addonName}`,
-    {
-      clusterName: cluster.name,
-      addonName,
-      resolveConflictsOnCreate: 'OVERWRITE',
-      resolveConflictsOnUpdate: 'OVERWRITE',
-      ...(configuration && { configurationValues: JSON.stringify(configuration) }),
-      tags,
-    },
-    opts,
-  );
+const configurations: Record<string, object> = { 'vpc-cni': vpcCniConfiguration };
+
+export interface ClusterAddonsArgs {
+  cluster: aws.eks.Cluster;
+  addonNames: readonly string[];
+  /** What the add-ons' pods need first (the node group, for the ones that are Deployments). */
+  after: pulumi.Resource[];
+  /**
+   * The prefix the add-ons were named with when the platform created them directly (`<platform>-<add-on>`):
+   * their aliases keep them, so a live stack moves them into this component instead of re-creating them.
+   */
+  formerNamePrefix: string;
+  tags: Tags;
 }
 
-export function nodeAddons(
-  name: string,
-  cluster: aws.eks.Cluster,
-  tags: Tags,
-  opts: pulumi.CustomResourceOptions,
-): aws.eks.Addon[] {
-  return nodeAddonNames.map((addonName) =>
-    addon(name, cluster, addonName, tags, opts, addonName === 'vpc-cni' ? vpcCniConfiguration : undefined),
-  );
-}
+/** One tier of managed add-ons (node-level, or cluster services), each named `<name>-<add-on>`. */
+export class ClusterAddons extends pulumi.ComponentResource {
+  readonly addons: aws.eks.Addon[];
 
-export function workloadAddons(
-  name: string,
-  cluster: aws.eks.Cluster,
-  tags: Tags,
-  opts: pulumi.CustomResourceOptions,
-): aws.eks.Addon[] {
-  return workloadAddonNames.map((addonName) => addon(name, cluster, addonName, tags, opts));
+  constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('polls:eks:ClusterAddons', name, {}, opts);
+    this.addons = args.addonNames.map((addonName) => {
+      const configuration = configurations[addonName];
+      const version = aws.eks.getAddonVersionOutput(
+        { addonName, kubernetesVersion: args.cluster.version, mostRecent: false },
+        { parent: this },
+      ).version;
+      return new aws.eks.Addon(
+        `${name}-${addonName}`,
+        {
+          clusterName: args.cluster.name,
+          addonName,
+          addonVersion: version,
+          resolveConflictsOnCreate: 'OVERWRITE',
+          resolveConflictsOnUpdate: 'OVERWRITE',
+          ...(configuration && { configurationValues: JSON.stringify(configuration) }),
+          tags: args.tags,
+        },
+        {
+          parent: this,
+          dependsOn: args.after,
+          aliases: [{ name: `${args.formerNamePrefix}-${addonName}`, parent: opts?.parent }],
+        },
+      );
+    });
+    this.registerOutputs({ addonNames: args.addonNames });
+  }
 }

@@ -3,7 +3,8 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { clusterIssuerName } from '../k8s/settings-from-config';
 import type { Tags } from '../tags';
-import { trustPolicy } from './iam';
+import { childrenMovedInto } from '../moved-children';
+import { serviceTrustPolicy } from '../trust-policy';
 
 /**
  * HTTPS for `domain` comes from cert-manager and Let's Encrypt rather than ACM: an ACM certificate can only
@@ -23,8 +24,9 @@ const certManagerServiceAccount = 'cert-manager';
 
 export const letsEncryptServer = 'https://acme-v02.api.letsencrypt.org/directory';
 
-export interface CertificateIssuerArgs {
+export interface CertificateManagerArgs {
   cluster: aws.eks.Cluster;
+  provider: k8s.Provider;
   region: pulumi.Input<string>;
   domain: string;
   hostedZoneId: string;
@@ -53,76 +55,80 @@ function route53ChallengePolicy(hostedZoneId: string): string {
 
 /**
  * cert-manager with AWS credentials through EKS Pod Identity, and the ClusterIssuer the workload's Ingress
- * names. Returns the issuer: the Ingress depends on it.
+ * names. Its children were once created directly under the platform; their aliases keep them.
  */
-export function certificateIssuer(
-  name: string,
-  args: CertificateIssuerArgs,
-  awsOpts: pulumi.CustomResourceOptions,
-  k8sOpts: pulumi.CustomResourceOptions,
-): k8s.apiextensions.CustomResource {
-  const role = new aws.iam.Role(
-    `${name}-cert-manager-role`,
-    {
-      assumeRolePolicy: trustPolicy('pods.eks.amazonaws.com', true),
-      description: 'cert-manager: DNS-01 challenges in the site hosted zone',
-      tags: args.tags,
-    },
-    awsOpts,
-  );
-  new aws.iam.RolePolicy(
-    `${name}-cert-manager-route53`,
-    { role: role.name, policy: route53ChallengePolicy(args.hostedZoneId) },
-    awsOpts,
-  );
-  const identity = new aws.eks.PodIdentityAssociation(
-    `${name}-cert-manager-identity`,
-    {
-      clusterName: args.cluster.name,
-      namespace: certManagerNamespace,
-      serviceAccount: certManagerServiceAccount,
-      roleArn: role.arn,
-      tags: args.tags,
-    },
-    awsOpts,
-  );
+export class CertificateManager extends pulumi.ComponentResource {
+  /** The ClusterIssuer: the Ingress that names it depends on it. */
+  readonly issuer: k8s.apiextensions.CustomResource;
 
-  const release = new k8s.helm.v3.Release(
-    `${name}-cert-manager`,
-    {
-      name: 'cert-manager',
-      namespace: certManagerNamespace,
-      createNamespace: true,
-      chart: certManagerChart.chart,
-      version: certManagerChart.version,
-      repositoryOpts: { repo: certManagerChart.repo },
-      values: { crds: { enabled: true } },
-      atomic: true,
-      timeout: 600,
-    },
-    // Pod Identity injects credentials when a pod starts: the association must exist first.
-    { ...k8sOpts, dependsOn: [...args.after, identity] },
-  );
+  constructor(name: string, args: CertificateManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('polls:eks:CertificateManager', name, {}, opts);
+    const awsOpts = childrenMovedInto(this, opts);
+    const k8sOpts = { ...awsOpts, provider: args.provider };
+    const role = new aws.iam.Role(
+      `${name}-cert-manager-role`,
+      {
+        assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', { tagSession: true }),
+        description: 'cert-manager: DNS-01 challenges in the site hosted zone',
+        tags: args.tags,
+      },
+      awsOpts,
+    );
+    const route53Access = new aws.iam.RolePolicy(
+      `${name}-cert-manager-route53`,
+      { role: role.name, policy: route53ChallengePolicy(args.hostedZoneId) },
+      awsOpts,
+    );
+    const identity = new aws.eks.PodIdentityAssociation(
+      `${name}-cert-manager-identity`,
+      {
+        clusterName: args.cluster.name,
+        namespace: certManagerNamespace,
+        serviceAccount: certManagerServiceAccount,
+        roleArn: role.arn,
+        tags: args.tags,
+      },
+      awsOpts,
+    );
 
-  return new k8s.apiextensions.CustomResource(
-    `${name}-cluster-issuer`,
-    {
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'ClusterIssuer',
-      metadata: { name: clusterIssuerName },
-      spec: {
-        acme: {
-          server: letsEncryptServer,
-          privateKeySecretRef: { name: `${clusterIssuerName}-account-key` },
-          solvers: [
-            {
-              selector: { dnsZones: [args.domain] },
-              dns01: { route53: { region: args.region, hostedZoneID: args.hostedZoneId } },
-            },
-          ],
+    const release = new k8s.helm.v3.Release(
+      `${name}-cert-manager`,
+      {
+        name: 'cert-manager',
+        namespace: certManagerNamespace,
+        createNamespace: true,
+        chart: certManagerChart.chart,
+        version: certManagerChart.version,
+        repositoryOpts: { repo: certManagerChart.repo },
+        values: { crds: { enabled: true } },
+        atomic: true,
+        timeout: 600,
+      },
+      // Pod Identity injects credentials when a pod starts: the association and its rights must exist first.
+      { ...k8sOpts, dependsOn: [...args.after, identity, route53Access] },
+    );
+
+    this.issuer = new k8s.apiextensions.CustomResource(
+      `${name}-cluster-issuer`,
+      {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'ClusterIssuer',
+        metadata: { name: clusterIssuerName },
+        spec: {
+          acme: {
+            server: letsEncryptServer,
+            privateKeySecretRef: { name: `${clusterIssuerName}-account-key` },
+            solvers: [
+              {
+                selector: { dnsZones: [args.domain] },
+                dns01: { route53: { region: args.region, hostedZoneID: args.hostedZoneId } },
+              },
+            ],
+          },
         },
       },
-    },
-    { ...k8sOpts, dependsOn: [release] },
-  );
+      { ...k8sOpts, dependsOn: [release] },
+    );
+    this.registerOutputs({ issuerName: clusterIssuerName });
+  }
 }

@@ -1,19 +1,16 @@
 import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import type { Tags } from '../tags';
+import { serviceTrustPolicy } from '../trust-policy';
 
-/** A trust policy letting one AWS service principal assume the role (and tag the session, which EKS needs). */
-export function trustPolicy(service: string, tagSession: boolean): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: service },
-        Action: tagSession ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'],
-      },
-    ],
-  });
+export interface ServiceRole {
+  role: aws.iam.Role;
+  /**
+   * What uses the role must depend on these (the provider's documentation for EKS clusters and node groups):
+   * then it starts with its permissions, and on destroy it is gone before they are, so EKS can still delete
+   * the EC2 infrastructure it manages.
+   */
+  policyAttachments: aws.iam.RolePolicyAttachment[];
 }
 
 /** A role for an AWS service with AWS-managed policies attached, each attachment a resource of its own. */
@@ -21,22 +18,23 @@ export function serviceRole(
   name: string,
   args: { service: string; tagSession: boolean; managedPolicies: string[]; description: string; tags: Tags },
   opts: pulumi.CustomResourceOptions,
-): aws.iam.Role {
+): ServiceRole {
   const role = new aws.iam.Role(
     name,
     {
-      assumeRolePolicy: trustPolicy(args.service, args.tagSession),
+      assumeRolePolicy: serviceTrustPolicy(args.service, { tagSession: args.tagSession }),
       description: args.description,
       tags: args.tags,
     },
     opts,
   );
-  for (const policy of args.managedPolicies) {
-    new aws.iam.RolePolicyAttachment(
-      `${name}-${policy}`,
-      { role: role.name, policyArn: `arn:aws:iam::aws:policy/${policy}` },
-      opts,
-    );
-  }
-  return role;
+  const policyAttachments = args.managedPolicies.map(
+    (policy) =>
+      new aws.iam.RolePolicyAttachment(
+        `${name}-${policy}`,
+        { role: role.name, policyArn: `arn:aws:iam::aws:policy/${policy}` },
+        opts,
+      ),
+  );
+  return { role, policyAttachments };
 }

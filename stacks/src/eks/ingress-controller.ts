@@ -1,11 +1,16 @@
 import * as k8s from '@pulumi/kubernetes';
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import { ingressController } from '../k8s/settings-from-config';
+import { childrenMovedInto } from '../moved-children';
 
-/** F5 NGINX's maintained controller (the community ingress-nginx is retired); chart 2.7.2 ships controller 5.6.2. */
+/**
+ * F5 NGINX's maintained controller (the community ingress-nginx is retired). Chart 2.6.4 is controller 5.5.4,
+ * tagged v5.5.4 on 2026-07-16 (github.com/nginx/kubernetes-ingress, charts/nginx-ingress/Chart.yaml at that
+ * tag); 5.5 is the first release whose chart has `controller.allowEmptyIngressHost`.
+ */
 export const ingressControllerChart = {
   chart: 'nginx-ingress',
-  version: '2.7.2',
+  version: '2.6.4',
   repo: 'https://helm.nginx.com/stable',
 } as const;
 
@@ -22,7 +27,8 @@ export function ingressControllerValues(): Record<string, unknown> {
       kind: 'deployment',
       replicaCount: ingressControllerReplicas,
       ingressClass: { name: ingressController.className, create: true, setAsDefaultIngress: false },
-      // Without a domain the workload's Ingress has no host and answers on the load balancer's name.
+      // Without a domain the workload's Ingress has no host and answers on the load balancer's name; the
+      // controller ignores host-less Ingresses unless this is on (such an Ingress may not have spec.tls).
       allowEmptyIngressHost: true,
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
@@ -52,28 +58,39 @@ export function ingressControllerValues(): Record<string, unknown> {
   };
 }
 
+export interface IngressControllerArgs {
+  provider: k8s.Provider;
+  /**
+   * Must hold the node group and the network: then `pulumi destroy` uninstalls the release (and so deletes
+   * the load balancer) before it removes the nodes, subnets and gateways the load balancer is attached to.
+   */
+  after: pulumi.Resource[];
+}
+
 /**
- * The controller, `ingressControllerReplicas` pods behind an AWS NLB. `dependsOn` must hold the node group
- * and the network: then `pulumi destroy` uninstalls the release (and so deletes the load balancer) before it
- * removes the nodes, subnets and gateways the load balancer is attached to.
+ * The controller, `ingressControllerReplicas` pods behind an AWS NLB. Its release was once created directly
+ * under the platform; the alias keeps it.
  */
-export function ingressControllerRelease(
-  name: string,
-  opts: pulumi.CustomResourceOptions,
-): k8s.helm.v3.Release {
-  return new k8s.helm.v3.Release(
-    `${name}-nginx-ingress`,
-    {
-      name: ingressControllerReleaseName,
-      namespace: ingressController.namespace,
-      createNamespace: true,
-      chart: ingressControllerChart.chart,
-      version: ingressControllerChart.version,
-      repositoryOpts: { repo: ingressControllerChart.repo },
-      values: ingressControllerValues(),
-      atomic: true,
-      timeout: 600,
-    },
-    opts,
-  );
+export class IngressController extends pulumi.ComponentResource {
+  readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('polls:eks:IngressController', name, {}, opts);
+    this.release = new k8s.helm.v3.Release(
+      `${name}-nginx-ingress`,
+      {
+        name: ingressControllerReleaseName,
+        namespace: ingressController.namespace,
+        createNamespace: true,
+        chart: ingressControllerChart.chart,
+        version: ingressControllerChart.version,
+        repositoryOpts: { repo: ingressControllerChart.repo },
+        values: ingressControllerValues(),
+        atomic: true,
+        timeout: 600,
+      },
+      { ...childrenMovedInto(this, opts), provider: args.provider, dependsOn: args.after },
+    );
+    this.registerOutputs({ releaseName: this.release.name });
+  }
 }

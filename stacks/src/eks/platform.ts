@@ -3,14 +3,16 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { postgresPort } from '../database';
 import { workloadSettings } from '../k8s/settings-from-config';
-import type { PlatformArgs, PlatformOutputs } from '../platform';
-import { deployerAccess } from './access';
-import { nodeAddons, workloadAddons } from './addons';
-import { certificateIssuer } from './certificates';
-import { controlPlane } from './cluster';
-import { ingressControllerRelease } from './ingress-controller';
+import { deploymentName } from '../k8s/deployment';
+import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
+import { ClusterAdmins } from './access';
+import { ClusterAddons, nodeAddonNames, workloadAddonNames } from './addons';
+import { CertificateManager } from './certificates';
+import { Cluster } from './cluster';
+import { IngressController } from './ingress-controller';
 import { kubeconfig } from './kubeconfig';
-import { nodeGroup } from './node-group';
+import { supportWarning } from './kubernetes-versions';
+import { NodeGroup } from './node-group';
 import { ServiceWorkload } from './workload';
 
 /**
@@ -19,6 +21,7 @@ import { ServiceWorkload } from './workload';
  */
 export class EksPlatform extends pulumi.ComponentResource implements PlatformOutputs {
   readonly url: pulumi.Output<string>;
+  readonly rollout: pulumi.Output<Rollout>;
   /** Secret: it names the cluster and its endpoint; it holds no credentials (`aws eks get-token`). */
   readonly kubeconfig: pulumi.Output<string>;
   readonly clusterName: pulumi.Output<string>;
@@ -28,7 +31,10 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     const { config, network, tags } = args;
     const parent = { parent: this };
 
-    const cluster = controlPlane(
+    const supportEnding = supportWarning(config.kubernetesVersion, new Date());
+    if (supportEnding) void pulumi.log.warn(supportEnding, this);
+
+    const { cluster } = new Cluster(
       name,
       {
         clusterName: `${config.project}-${config.stack}`,
@@ -44,9 +50,13 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     this.clusterName = cluster.name;
     const region = cluster.arn.apply((arn) => arn.split(':')[3] ?? '');
 
-    const admin = deployerAccess(name, cluster, tags, parent);
-    const networking = nodeAddons(name, cluster, tags, parent);
-    const nodes = nodeGroup(
+    const admins = new ClusterAdmins(name, { cluster, principalArns: config.clusterAdmins, tags }, parent);
+    const { addons: networking } = new ClusterAddons(
+      `${name}-node`,
+      { cluster, addonNames: nodeAddonNames, after: [], formerNamePrefix: name, tags },
+      parent,
+    );
+    const { nodeGroup: nodes } = new NodeGroup(
       name,
       {
         cluster,
@@ -54,11 +64,17 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
         instanceType: config.nodeInstanceType,
         minSize: config.nodeMinSize,
         maxSize: config.nodeMaxSize,
+        kubernetesVersion: config.kubernetesVersion,
+        after: networking,
         tags,
       },
-      { parent: this, dependsOn: networking },
+      parent,
     );
-    const clusterServices = workloadAddons(name, cluster, tags, { parent: this, dependsOn: [nodes] });
+    const { addons: clusterServices } = new ClusterAddons(
+      `${name}-services`,
+      { cluster, addonNames: workloadAddonNames, after: [nodes], formerNamePrefix: name, tags },
+      parent,
+    );
 
     // Nodes and pods share the cluster security group (no security groups for pods): it alone reaches RDS.
     const databaseAccess = new aws.vpc.SecurityGroupIngressRule(
@@ -84,31 +100,31 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     const provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: false },
-      { parent: this, dependsOn: [admin] },
+      { parent: this, dependsOn: admins.associations },
     );
-    const inCluster = { parent: this, provider };
 
     // Nothing runs in the cluster before its nodes, DNS and metrics exist; teardown removes it all first.
     const clusterReady = [nodes, ...clusterServices, network];
-    const controller = ingressControllerRelease(name, { ...inCluster, dependsOn: clusterReady });
+    const controller = new IngressController(name, { provider, after: clusterReady }, parent);
 
     // loadStackConfig guarantees a hosted zone whenever there is a domain.
     const site =
       config.domain && config.hostedZoneId
         ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
         : undefined;
-    const issuer =
+    const certificates =
       site &&
-      certificateIssuer(name, { cluster, region, ...site, after: clusterReady, tags }, parent, inCluster);
+      new CertificateManager(name, { cluster, provider, region, ...site, after: clusterReady, tags }, parent);
 
+    const settings = workloadSettings(config, args.image);
     const workload = new ServiceWorkload(
       `${name}-service`,
       {
-        settings: workloadSettings(config, args.image),
+        settings,
         secrets: { databaseUrl: args.appSecrets.databaseUrl, sessionKeys: args.appSecrets.sessionKeys },
         provider,
-        ingressController: controller,
-        ingressDependencies: issuer ? [issuer] : [],
+        ingressController: controller.release,
+        ingressDependencies: certificates ? [certificates.issuer] : [],
         podDependencies: [...clusterReady, databaseAccess],
       },
       parent,
@@ -133,6 +149,16 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     } else {
       this.url = pulumi.interpolate`http://${workload.loadBalancerHostname}`;
     }
-    this.registerOutputs({ url: this.url, kubeconfig: this.kubeconfig, clusterName: this.clusterName });
+    this.rollout = pulumi.output({
+      kind: 'deployment' as const,
+      namespace: settings.namespace,
+      deployment: deploymentName(settings),
+    });
+    this.registerOutputs({
+      url: this.url,
+      kubeconfig: this.kubeconfig,
+      clusterName: this.clusterName,
+      rollout: this.rollout,
+    });
   }
 }

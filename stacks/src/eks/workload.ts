@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { SecretValues } from '../k8s/contract';
+import type { SecretValues } from '../service-contract';
 import { workload } from '../k8s/manifests';
 import type { WorkloadSettings } from '../k8s/settings';
 

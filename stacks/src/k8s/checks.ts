@@ -5,7 +5,7 @@ import type { IIngress, INetworkPolicy } from 'kubernetes-models/networking.k8s.
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { IContainer, IPodTemplateSpec, ISecret, IService } from 'kubernetes-models/v1';
 import type { IIntOrString } from '@kubernetes-models/apimachinery/util/intstr/IntOrString';
-import { serviceImage } from './contract';
+import { drainSeconds, healthPaths } from '../service-contract';
 
 /** Any Kubernetes object as it comes from YAML or from Pulumi's recorded inputs. */
 export interface LooseObject {
@@ -131,14 +131,14 @@ function checkDeployment(
         problems.push(`${where}: ${kind} probe port ${probe.httpGet.port} is not a container port`);
       }
     }
-    if (container.readinessProbe?.httpGet?.path !== serviceImage.readinessPath)
-      problems.push(`${where}: readiness must use ${serviceImage.readinessPath}`);
-    if (container.livenessProbe?.httpGet?.path !== serviceImage.livenessPath)
-      problems.push(`${where}: liveness must use ${serviceImage.livenessPath}`);
+    if (container.readinessProbe?.httpGet?.path !== healthPaths.readiness)
+      problems.push(`${where}: readiness must use ${healthPaths.readiness}`);
+    if (container.livenessProbe?.httpGet?.path !== healthPaths.liveness)
+      problems.push(`${where}: liveness must use ${healthPaths.liveness}`);
     const pause = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
-    if (grace <= pause + serviceImage.drainSeconds) {
+    if (grace <= pause + drainSeconds) {
       problems.push(
-        `${where}: grace period ${grace}s is not longer than the ${pause}s pause plus the ${serviceImage.drainSeconds}s drain`,
+        `${where}: grace period ${grace}s is not longer than the ${pause}s pause plus the ${drainSeconds}s drain`,
       );
     }
   }

@@ -1,6 +1,6 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IProbe } from 'kubernetes-models/v1';
-import { serviceImage } from './contract';
+import { CONTAINER_PORT, healthPaths, serveCommand, stopTimeoutSeconds } from '../service-contract';
 import { serviceContainer, servicePodSpec } from './pod';
 import { serverResources } from './resources';
 import { componentLabels, selectorLabels, type WorkloadSettings } from './settings';
@@ -11,7 +11,7 @@ export const httpPortName = 'http';
 export const preStopPauseSeconds = 5;
 
 /** The kubelet kills the pod after this: the pause, the service's own drain, and a margin for exit. */
-export const terminationGracePeriodSeconds = preStopPauseSeconds + serviceImage.drainSeconds + 5;
+export const terminationGracePeriodSeconds = stopTimeoutSeconds(preStopPauseSeconds);
 
 function httpProbe(path: string, probe: IProbe): IProbe {
   return { httpGet: { path, port: httpPortName }, timeoutSeconds: 2, ...probe };
@@ -60,19 +60,13 @@ export function deployment(settings: WorkloadSettings): IDeployment {
           containers: [
             serviceContainer(settings, {
               name: 'web',
-              command: [...serviceImage.serveCommand],
+              command: [...serveCommand],
               resources: serverResources,
-              env: [
-                { name: 'PORT', value: String(serviceImage.port) },
-                { name: 'HOST', value: '0.0.0.0' },
-                // Behind the ingress controller: client address and scheme come from X-Forwarded-*.
-                { name: 'TRUST_PROXY', value: 'true' },
-              ],
-              ports: [{ name: httpPortName, containerPort: serviceImage.port, protocol: 'TCP' }],
+              ports: [{ name: httpPortName, containerPort: CONTAINER_PORT, protocol: 'TCP' }],
               // Up to 60 s for the first start before liveness may restart the container.
-              startupProbe: httpProbe(serviceImage.livenessPath, { periodSeconds: 2, failureThreshold: 30 }),
-              livenessProbe: httpProbe(serviceImage.livenessPath, { periodSeconds: 10, failureThreshold: 3 }),
-              readinessProbe: httpProbe(serviceImage.readinessPath, {
+              startupProbe: httpProbe(healthPaths.liveness, { periodSeconds: 2, failureThreshold: 30 }),
+              livenessProbe: httpProbe(healthPaths.liveness, { periodSeconds: 10, failureThreshold: 3 }),
+              readinessProbe: httpProbe(healthPaths.readiness, {
                 periodSeconds: 5,
                 failureThreshold: 2,
               }),

@@ -4,7 +4,7 @@ import type { IJob } from 'kubernetes-models/batch/v1';
 import type { IIngress, INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { INamespace, IService } from 'kubernetes-models/v1';
-import type { SecretValues } from './contract';
+import type { SecretValues } from '../service-contract';
 import { deployment } from './deployment';
 import { ingress } from './ingress';
 import { migrationJob } from './migration-job';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IJob } from 'kubernetes-models/batch/v1';
-import { serviceImage } from './contract';
+import { migrateCommand } from '../service-contract';
 import { serviceContainer, servicePodSpec } from './pod';
 import { migrationResources } from './resources';
 import { componentLabels, type WorkloadSettings } from './settings';
@@ -31,7 +31,7 @@ export function migrationJob(settings: WorkloadSettings): IJob {
           containers: [
             serviceContainer(settings, {
               name: 'migrate',
-              command: [...serviceImage.migrateCommand],
+              command: [...migrateCommand],
               resources: migrationResources,
             }),
           ],

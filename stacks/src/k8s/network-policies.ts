@@ -1,5 +1,5 @@
 import type { INetworkPolicy, INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1';
-import { serviceImage } from './contract';
+import { CONTAINER_PORT } from '../service-contract';
 import { commonLabels, selectorLabels, type WorkloadSettings } from './settings';
 
 /** Pods of the workload (server and migration Job), whatever their component. */
@@ -42,7 +42,7 @@ export function networkPolicies(settings: WorkloadSettings): INetworkPolicy[] {
               podSelector: { matchLabels: controller.podLabels },
             },
           ],
-          ports: [{ protocol: 'TCP', port: serviceImage.port }],
+          ports: [{ protocol: 'TCP', port: CONTAINER_PORT }],
         },
       ],
     }),

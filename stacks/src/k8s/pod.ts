@@ -5,7 +5,7 @@ import type {
   ISecurityContext,
   IVolume,
 } from 'kubernetes-models/v1';
-import { secretEnvironment, serviceImage } from './contract';
+import { imageUser, secretEnvironment, serviceEnvironment } from '../service-contract';
 import type { WorkloadSettings } from './settings';
 
 /** The Secret the pods read DATABASE_URL and SESSION_KEYS from. */
@@ -18,9 +18,9 @@ const tmpVolume: IVolume = { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } };
 /** Meets the `restricted` Pod Security Standard that the namespace enforces. */
 const podSecurityContext: IPodSecurityContext = {
   runAsNonRoot: true,
-  runAsUser: serviceImage.userId,
-  runAsGroup: serviceImage.groupId,
-  fsGroup: serviceImage.groupId,
+  runAsUser: imageUser.userId,
+  runAsGroup: imageUser.groupId,
+  fsGroup: imageUser.groupId,
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
@@ -31,13 +31,11 @@ const containerSecurityContext: ISecurityContext = {
   capabilities: { drop: ['ALL'] },
 };
 
-/** The environment both the server and the migration command need; secrets come from the Secret by reference. */
+/** The service's environment for the server and the migration command; secrets come from the Secret by reference. */
 function environment(settings: WorkloadSettings): IContainer['env'] {
   const secretName = appSecretName(settings);
   return [
-    { name: 'NODE_ENV', value: 'production' },
-    { name: 'LOG_LEVEL', value: settings.logLevel },
-    { name: 'DATABASE_SSL', value: settings.databaseSsl },
+    ...Object.entries(serviceEnvironment(settings)).map(([name, value]) => ({ name, value })),
     ...Object.values(secretEnvironment).map((name) => ({
       name,
       valueFrom: { secretKeyRef: { name: secretName, key: name } },
@@ -56,7 +54,7 @@ export function serviceContainer(
     securityContext: containerSecurityContext,
     volumeMounts: [{ name: tmpVolume.name, mountPath: '/tmp' }],
     ...container,
-    env: [...(environment(settings) ?? []), ...(container.env ?? [])],
+    env: environment(settings),
   };
 }
 

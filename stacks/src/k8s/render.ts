@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { secretEnvironment, type SecretValues } from './contract';
+import { secretEnvironment, type SecretValues } from '../service-contract';
 import type { Workload } from './manifests';
 
 /**

@@ -1,5 +1,5 @@
 import type { ISecret } from 'kubernetes-models/v1';
-import { secretEnvironment, type SecretValues } from './contract';
+import { secretEnvironment, type SecretValues } from '../service-contract';
 import { appSecretName } from './pod';
 import { commonLabels, type WorkloadSettings } from './settings';
 

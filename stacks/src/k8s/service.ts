@@ -2,7 +2,8 @@ import type { IService } from 'kubernetes-models/v1';
 import { httpPortName } from './deployment';
 import { componentLabels, selectorLabels, type WorkloadSettings } from './settings';
 
-export const servicePort = 80;
+/** The port of the ClusterIP Service; the Ingress names the port, so only this file knows the number. */
+export const clusterServicePort = 80;
 
 export function serviceName(settings: WorkloadSettings): string {
   return settings.appName;
@@ -21,7 +22,7 @@ export function service(settings: WorkloadSettings): IService {
     spec: {
       type: 'ClusterIP',
       selector: selectorLabels(settings, 'web'),
-      ports: [{ name: httpPortName, port: servicePort, targetPort: httpPortName, protocol: 'TCP' }],
+      ports: [{ name: httpPortName, port: clusterServicePort, targetPort: httpPortName, protocol: 'TCP' }],
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { DatabaseSsl } from '../service-contract';
+
 /** Everything the workload objects depend on; built once from the stack config (see settings-from-config.ts). */
 export interface WorkloadSettings {
   /** Prefix of every object name and the `app.kubernetes.io/name` label. */
@@ -14,8 +16,8 @@ export interface WorkloadSettings {
   /** The cert-manager ClusterIssuer that signs the certificate for `domain`. */
   clusterIssuer: string;
   logLevel: string;
-  /** `verify-full` or `require`: RDS for PostgreSQL 15+ refuses plain connections. */
-  databaseSsl: 'verify-full' | 'require';
+  /** RDS for PostgreSQL 15+ refuses plain connections. */
+  databaseSsl: DatabaseSsl;
   /** Where the database lives; the pods may open connections to these ranges on `databasePort` only. */
   databaseCidrs: string[];
   databasePort: number;

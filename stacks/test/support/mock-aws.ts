@@ -48,10 +48,12 @@ const computedState: Record<string, (name: string, inputs: State) => State> = {
     result: `${mockSecretMarker}-${name}`,
     bcryptHash: `${mockSecretMarker}-bcrypt-${name}`,
   }),
+  // Only `secretArn`: the deprecated `arn` keeps the generic mock ARN, so a program reading it fails the tests.
   'aws:secretsmanager/secretVersion:SecretVersion': (name) => ({
-    arn: `arn:aws:secretsmanager:${mockRegion}:${mockAccountId}:secret:${name}-AbCdEf`,
+    secretArn: `arn:aws:secretsmanager:${mockRegion}:${mockAccountId}:secret:${name}-AbCdEf`,
   }),
-  'aws:eks/cluster:Cluster': (name) => ({
+  'aws:eks/cluster:Cluster': (name, inputs) => ({
+    version: inputs.version,
     endpoint: `https://${name.toUpperCase()}.gr7.${mockRegion}.eks.amazonaws.com`,
     certificateAuthority: { data: Buffer.from(`${name}-ca`).toString('base64') },
     vpcConfig: { clusterSecurityGroupId: `sg-${name}-cluster` },
@@ -93,13 +95,11 @@ export const mockInvokes: Record<string, (inputs: State) => State> = {
     arn: `arn:aws:iam::${mockAccountId}:user/test`,
     userId: 'AIDATEST',
   }),
-  'aws:iam/getSessionContext:getSessionContext': (inputs) => ({
-    id: inputs.arn,
-    arn: inputs.arn,
-    issuerArn: inputs.arn,
-    issuerId: 'AROATEST',
-    issuerName: 'test',
-    sessionName: 'test',
+  'aws:eks/getAddonVersion:getAddonVersion': (inputs) => ({
+    id: String(inputs.addonName),
+    addonName: inputs.addonName,
+    kubernetesVersion: inputs.kubernetesVersion,
+    version: `v-${String(inputs.addonName)}-for-${String(inputs.kubernetesVersion)}`,
   }),
   'aws:index/getPartition:getPartition': () => ({
     id: 'aws',

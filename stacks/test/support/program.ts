@@ -23,6 +23,10 @@ export interface RecordedResource {
   dependencies: string[];
   /** Only the explicit `dependsOn` dependencies (by name). */
   dependsOn: string[];
+  /** Former parents named by aliases that change only the parent (`root`: the stack): where it moved from. */
+  formerParents: Array<{ type: string; name: string } | 'root'>;
+  /** Former names its aliases give: a resource that took over another's place in the state. */
+  formerNames: string[];
 }
 
 export interface RecordedOutput {
@@ -36,6 +40,8 @@ export interface RunOptions {
   config?: Record<string, ConfigValue | null>;
   /** Computed outputs for resource types the default mocks don't know (merged over the inputs). */
   extraState?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
+  /** The outputs of the stack's last deploy, as its StackReference to itself reads them (none by default). */
+  previousOutputs?: Record<string, unknown>;
   /** Answers for invokes the default mocks don't know, by token. */
   extraInvokes?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
 }
@@ -103,6 +109,13 @@ interface RegisterResourceRequest {
   getCustom(): boolean;
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(each: (value: { getUrnsList(): string[] }) => void): void };
+  getAliasesList(): Array<{ getSpec(): AliasSpec | undefined }>;
+}
+interface AliasSpec {
+  getName(): string;
+  getType(): string;
+  getNoparent(): boolean;
+  getParenturn(): string;
 }
 interface RecordingMonitor {
   registerResource(request: RegisterResourceRequest, callback: (...results: unknown[]) => void): unknown;
@@ -143,6 +156,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     {
       newResource: (args) => {
         if (pendingRequest) resources.push(recordedResource(args, pendingRequest));
+        if (args.type === 'pulumi:pulumi:StackReference') {
+          return { id: args.id ?? args.name, state: { outputs: options.previousOutputs ?? {} } };
+        }
         const { id, state } = mockResourceState(args);
         return { id, state: { ...state, ...options.extraState?.(args) } };
       },
@@ -156,6 +172,8 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     'polls',
     options.stack,
     false,
+    // A self-managed backend's organization name (Pulumi's docs: it is always "organization" there).
+    'organization',
   );
   const monitor = pulumi.runtime.getMonitor() as unknown as RecordingMonitor;
   const registerResource = monitor.registerResource.bind(monitor);
@@ -223,5 +241,16 @@ function recordedResource(
     parent: parentUrn ? { type: typeOfUrn(parentUrn), name: nameOfUrn(parentUrn) } : undefined,
     dependencies: dependencies.map(nameOfUrn),
     dependsOn: dependencies.filter((urn) => !fromInputs.has(urn)).map(nameOfUrn),
+    formerNames: request.getAliasesList().flatMap((alias) => {
+      const name = alias.getSpec()?.getName();
+      return name ? [name] : [];
+    }),
+    formerParents: request.getAliasesList().flatMap((alias): RecordedResource['formerParents'] => {
+      const spec = alias.getSpec();
+      // Only aliases that change nothing but the parent (type aliases, e.g. of Kubernetes kinds, are not moves).
+      if (!spec || spec.getName() !== '' || spec.getType() !== '') return [];
+      if (spec.getNoparent()) return ['root'];
+      return [{ type: typeOfUrn(spec.getParenturn()), name: nameOfUrn(spec.getParenturn()) }];
+    }),
   };
 }

@@ -1,0 +1,93 @@
+/**
+ * What the service image promises and both platforms rely on: its commands, ports, health paths, drain time
+ * and the environment variables it reads (service/src/config.ts; docs/architecture.md has the table).
+ * `ec2/` and `k8s/` read every such fact from here, and test/service-contract.test.ts checks them against the
+ * service's own configuration parser.
+ */
+
+/** The port the service listens on inside its container (PORT; the image's default too). */
+export const CONTAINER_PORT = 3000;
+/** The internal port that serves /metrics (METRICS_PORT, the service's default); never routed publicly. */
+export const METRICS_PORT = 9464;
+/** The ports the public load balancers (the ALB, the ingress controller's NLB) answer on. */
+export const PUBLIC_HTTP_PORT = 80;
+export const PUBLIC_HTTPS_PORT = 443;
+
+/** The image's default CMD, stated explicitly so no platform depends on the image's metadata. */
+export const serveCommand = ['node', 'service/dist/bin/serve.js'] as const;
+/** Runs every pending migration under a PostgreSQL advisory lock, then exits. */
+export const migrateCommand = ['node', 'service/dist/bin/migrate.js'] as const;
+
+export const healthPaths = {
+  /** 200 whenever the process serves; touches nothing else. */
+  liveness: '/healthz',
+  /** 503 while the database is unreachable, the schema is behind, or the process is draining. */
+  readiness: '/readyz',
+  metrics: '/metrics',
+} as const;
+
+/** The image's non-root `node` user; it writes nothing but /tmp. */
+export const imageUser = { userId: 1000, groupId: 1000 } as const;
+
+/**
+ * After SIGTERM the service finishes in-flight requests for at most this long. Passed explicitly as
+ * SHUTDOWN_DRAIN_SECONDS, so the platforms' stop timeouts never rely on the service's default.
+ */
+export const drainSeconds = 10;
+/** After the drain the service closes its pool and exits (it forces its own exit 1.5 s later). */
+const exitMarginSeconds = 5;
+
+/**
+ * How long whoever stops the service (`docker stop`, the kubelet) waits before SIGKILL: any pause before
+ * SIGTERM, the drain, and the margin for exit.
+ */
+export function stopTimeoutSeconds(pauseBeforeSigtermSeconds = 0): number {
+  return pauseBeforeSigtermSeconds + drainSeconds + exitMarginSeconds;
+}
+
+/** The environment variables the platforms set, by meaning. */
+export const environmentNames = {
+  nodeEnv: 'NODE_ENV',
+  port: 'PORT',
+  host: 'HOST',
+  trustProxy: 'TRUST_PROXY',
+  databaseSsl: 'DATABASE_SSL',
+  logLevel: 'LOG_LEVEL',
+  shutdownDrainSeconds: 'SHUTDOWN_DRAIN_SECONDS',
+  metricsPort: 'METRICS_PORT',
+  databaseUrl: 'DATABASE_URL',
+  sessionKeys: 'SESSION_KEYS',
+} as const;
+
+/** The variables that carry secrets: their values only ever come from Secrets Manager or a Kubernetes Secret. */
+export const secretEnvironment = {
+  databaseUrl: environmentNames.databaseUrl,
+  sessionKeys: environmentNames.sessionKeys,
+} as const;
+
+export type SecretKey = keyof typeof secretEnvironment;
+export type SecretValues<Value> = Record<SecretKey, Value>;
+
+/** `verify-full` where the RDS CA bundle is mounted (ec2), `require` where it is not (the image trusts public CAs). */
+export type DatabaseSsl = 'require' | 'verify-full';
+
+export interface ServiceEnvironmentSettings {
+  databaseSsl: DatabaseSsl;
+  logLevel: string;
+}
+
+/**
+ * The plain (non-secret) environment of the serve and migrate commands on every platform: production mode,
+ * listening on all interfaces of the container, behind a proxy that sets X-Forwarded-*, TLS to RDS.
+ */
+export function serviceEnvironment(settings: ServiceEnvironmentSettings): Record<string, string> {
+  return {
+    [environmentNames.nodeEnv]: 'production',
+    [environmentNames.port]: String(CONTAINER_PORT),
+    [environmentNames.host]: '0.0.0.0',
+    [environmentNames.trustProxy]: 'true',
+    [environmentNames.databaseSsl]: settings.databaseSsl,
+    [environmentNames.logLevel]: settings.logLevel,
+    [environmentNames.shutdownDrainSeconds]: String(drainSeconds),
+  };
+}

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { countChanges, type PlannedChange } from './scenarios/plan';
+import { servingTypes, statefulTypes } from './scenarios/replacement';
+import { runScenario, scenarios, type ScenarioResult } from './scenarios/scenarios';
+import { scenarioTable } from './scenarios/table';
+
+/** A Markdown table with its cells trimmed, so Prettier's column padding does not count. */
+function cells(table: string): string[] {
+  return table
+    .trim()
+    .split('\n')
+    .map((line) =>
+      line
+        .split('|')
+        .map((cell) => cell.trim())
+        .join('|'),
+    );
+}
+
+function changesOf(result: ScenarioResult | undefined): PlannedChange[] {
+  if (!result || 'refused' in result) throw new Error(`refused: ${JSON.stringify(result)}`);
+  return result.changes;
+}
+
+const ofKind = (changes: PlannedChange[], kind: PlannedChange['change']) =>
+  changes.filter((change) => change.change === kind).map((change) => change.key);
+
+describe('day-2 scenarios: successive deploys of one stack', () => {
+  const results = new Map<string, ScenarioResult>();
+  before(async function () {
+    this.timeout(120_000);
+    for (const scenario of scenarios) {
+      results.set(`${scenario.stack}: ${scenario.name}`, await runScenario(scenario));
+    }
+  });
+  const result = (stack: string, name: string) => results.get(`${stack}: ${name}`);
+
+  for (const scenario of scenarios.filter((each) => each.after)) {
+    it(`${scenario.stack}, ${scenario.name}: deletes or replaces nothing stateful and deletes nothing serving`, () => {
+      const outcome = result(scenario.stack, scenario.name);
+      if (!outcome || 'refused' in outcome) return;
+      const changes = outcome.changes;
+      const lost = changes.filter(
+        (change) =>
+          (statefulTypes.has(change.type) && (change.change === 'delete' || change.change === 'replace')) ||
+          (servingTypes.has(change.type) && change.change === 'delete'),
+      );
+      assert.deepEqual(lost, []);
+    });
+  }
+
+  for (const stack of ['dev', 'prod'] as const) {
+    describe(`${stack}`, () => {
+      it('first deploy, then the first image: only creates', () => {
+        const counts = countChanges(
+          changesOf(result(stack, 'first deploy: the foundation, then the first image')),
+        );
+        assert.ok(counts.create > 10);
+        assert.deepEqual([counts.update, counts.replace, counts.delete], [0, 0, 0]);
+      });
+
+      it('a new image: rolls the launch template (ec2) or the Deployment and a new migration Job (eks)', () => {
+        const changes = changesOf(result(stack, 'a new image'));
+        if (stack === 'dev') {
+          assert.deepEqual(ofKind(changes, 'update'), ['aws:ec2/launchTemplate:LaunchTemplate::polls-lt']);
+          assert.deepEqual(ofKind(changes, 'replace'), []);
+        } else {
+          assert.deepEqual(ofKind(changes, 'update'), ['kubernetes:apps/v1:Deployment::polls-service-web']);
+          assert.deepEqual(ofKind(changes, 'replace'), ['kubernetes:batch/v1:Job::polls-service-migrate']);
+        }
+      });
+
+      it('`pulumi up` without polls:image, or run by someone else: changes nothing', () => {
+        assert.deepEqual(changesOf(result(stack, '`pulumi up` without polls:image')), []);
+        assert.deepEqual(changesOf(result(stack, 'someone else (or Jenkins) runs `pulumi up`')), []);
+      });
+
+      it('replicas and the database class change in place', () => {
+        const replicas = changesOf(result(stack, 'min/max replicas changed'));
+        assert.deepEqual(ofKind(replicas, 'update'), [
+          stack === 'dev'
+            ? 'aws:autoscaling/group:Group::polls-asg'
+            : 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler::polls-service-hpa',
+        ]);
+        const database = changesOf(result(stack, 'database instance class changed'));
+        assert.deepEqual(
+          database.map(({ key, change, inputs }) => [key, change, inputs]),
+          [['aws:rds/instance:Instance::polls-db-instance', 'update', ['instanceClass']]],
+        );
+      });
+
+      it('a domain is added without deleting or replacing anything', () => {
+        const counts = countChanges(changesOf(result(stack, 'domain added')));
+        assert.ok(counts.create > 0);
+        assert.deepEqual([counts.replace, counts.delete], [0, 0]);
+      });
+
+      it('a new zone count is refused, naming the key', () => {
+        const outcome = result(stack, 'azCount changed');
+        assert.ok(outcome && 'refused' in outcome);
+        assert.match(outcome.refused, /^polls:azCount is 4 but the stack is deployed across \d zones/);
+      });
+
+      it('`pulumi destroy` deletes everything, stateful resources included', () => {
+        const counts = countChanges(changesOf(result(stack, '`pulumi destroy`')));
+        assert.ok(counts.delete > 40);
+        assert.deepEqual([counts.create, counts.update, counts.replace], [0, 0, 0]);
+      });
+    });
+  }
+
+  it('would catch a replacement: a new VPC block replaces the VPC and its subnets', async () => {
+    const dev = scenarios.find((scenario) => scenario.stack === 'dev' && scenario.name === 'a new image')!;
+    const outcome = await runScenario({
+      ...dev,
+      name: 'VPC block changed',
+      after: { config: { ...dev.before.config, vpcCidr: '10.1.0.0/16' } },
+    });
+    const replaced = ofKind(changesOf(outcome), 'replace');
+    assert.ok(replaced.includes('aws:ec2/vpc:Vpc::polls-vpc'));
+    assert.ok(replaced.some((key) => key.startsWith('aws:ec2/subnet:Subnet::')));
+  });
+
+  it('docs/deploying.md shows the table `npm run plan:scenarios` prints now', () => {
+    const docs = fs.readFileSync(path.resolve(__dirname, '../../docs/deploying.md'), 'utf8');
+    const quoted = /<!-- npm run plan:scenarios -w stacks -->\n([\s\S]*?)\n<!-- end of table -->/.exec(docs);
+    assert.ok(quoted, 'docs/deploying.md has lost its table markers');
+    const rows = scenarios.map((scenario) => ({
+      scenario,
+      result: results.get(`${scenario.stack}: ${scenario.name}`)!,
+    }));
+    assert.deepEqual(
+      cells(quoted[1] ?? ''),
+      cells(scenarioTable(rows)),
+      'run `npm run plan:scenarios -w stacks` and paste it',
+    );
+  });
+
+  it('prod, Kubernetes version raised: the cluster, add-ons and nodes update in place', () => {
+    const changes = changesOf(result('prod', 'Kubernetes version raised'));
+    assert.deepEqual(ofKind(changes, 'replace'), []);
+    const updated = ofKind(changes, 'update');
+    assert.ok(updated.includes('aws:eks/cluster:Cluster::polls-cluster'));
+    assert.ok(updated.includes('aws:eks/nodeGroup:NodeGroup::polls-nodes'));
+    assert.equal(updated.filter((key) => key.startsWith('aws:eks/addon:Addon::')).length, 5);
+  });
+});

@@ -1,0 +1,73 @@
+import { isDeepStrictEqual } from 'node:util';
+import { revealed } from '../support/inputs';
+import type { ProgramRun, RecordedResource } from '../support/program';
+import { replacingInputs } from './replacement';
+
+export type Change = 'create' | 'update' | 'replace' | 'delete';
+
+/** One resource's change between two deploys; `key` is its type and name (its URN without the stack). */
+export interface PlannedChange {
+  key: string;
+  type: string;
+  change: Change;
+  /** The inputs that differ (for a replacement: those that force it). */
+  inputs: string[];
+}
+
+function keyOf(resource: RecordedResource): string {
+  return `${resource.type}::${resource.name}`;
+}
+
+function valueAt(inputs: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, part) => (value as Record<string, unknown>)?.[part], inputs);
+}
+
+function changedInputs(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => !isDeepStrictEqual(revealed(before[key]), revealed(after[key]))).sort();
+}
+
+/**
+ * What `pulumi up` would do to go from one deploy to the next, as a preview would classify it: resources
+ * only before are deleted, only after created; in both, a change to a replacing input replaces the
+ * resource, any other input change updates it. Components have no inputs of their own and are left out.
+ */
+export function planChanges(before: ProgramRun | undefined, after: ProgramRun | undefined): PlannedChange[] {
+  const custom = (run: ProgramRun | undefined) =>
+    new Map((run?.resources ?? []).filter((resource) => resource.custom).map((r) => [keyOf(r), r]));
+  const old = custom(before);
+  const next = custom(after);
+  const changes: PlannedChange[] = [];
+  for (const [key, resource] of next) {
+    const previous = old.get(key);
+    if (!previous) {
+      changes.push({ key, type: resource.type, change: 'create', inputs: [] });
+      continue;
+    }
+    const changed = changedInputs(previous.inputs, resource.inputs);
+    if (changed.length === 0) continue;
+    const forcing = (replacingInputs[resource.type] ?? []).filter(
+      (path) =>
+        !isDeepStrictEqual(
+          revealed(valueAt(previous.inputs, path)),
+          revealed(valueAt(resource.inputs, path)),
+        ),
+    );
+    changes.push({
+      key,
+      type: resource.type,
+      change: forcing.length > 0 ? 'replace' : 'update',
+      inputs: forcing.length > 0 ? forcing : changed,
+    });
+  }
+  for (const [key, resource] of old) {
+    if (!next.has(key)) changes.push({ key, type: resource.type, change: 'delete', inputs: [] });
+  }
+  return changes;
+}
+
+export function countChanges(changes: PlannedChange[]): Record<Change, number> {
+  const counts: Record<Change, number> = { create: 0, update: 0, replace: 0, delete: 0 };
+  for (const { change } of changes) counts[change] += 1;
+  return counts;
+}

@@ -1,0 +1,114 @@
+import { deployerRole, eksMocks, operatorRole } from '../support/eks-stacks';
+import { runProgram, type ProgramRun, type RunOptions, type StackName } from '../support/program';
+import { planChanges, type PlannedChange } from './plan';
+
+const repository = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls';
+export const firstImage = `${repository}:v1.0.0`;
+export const secondImage = `${repository}:v1.1.0`;
+
+type Config = NonNullable<RunOptions['config']>;
+
+/** One deploy of a scenario: config over the stack file, and invoke answers (who runs it). */
+interface Deploy {
+  config: Config;
+  extraInvokes?: RunOptions['extraInvokes'];
+}
+
+/** Two successive deploys of one stack; `after` undefined is `pulumi destroy`. */
+export interface Scenario {
+  name: string;
+  stack: StackName;
+  before: Deploy;
+  after?: Deploy;
+}
+
+export type ScenarioResult = { changes: PlannedChange[] } | { refused: string };
+
+/** The dev stack on ec2 and the prod stack on eks, each running the first image. */
+const base: Record<StackName, Config> = {
+  dev: { platform: 'ec2', image: firstImage },
+  prod: { platform: 'eks', image: firstImage, clusterAdmins: [deployerRole, operatorRole] },
+};
+
+const site = { domain: 'polls.example.com', hostedZoneId: 'Z0123456789EXAMPLE' };
+const someoneElse = {
+  'aws:index/getCallerIdentity:getCallerIdentity': () => ({
+    id: '123456789012',
+    accountId: '123456789012',
+    arn: 'arn:aws:iam::123456789012:user/someone-else',
+    userId: 'AIDASOMEONE',
+  }),
+};
+
+function scenariosOf(stack: StackName): Scenario[] {
+  const running: Deploy = { config: base[stack] };
+  const changed = (config: Config): Deploy => ({ config: { ...base[stack], ...config } });
+  return [
+    {
+      name: 'first deploy: the foundation, then the first image',
+      stack,
+      before: changed({ image: null, foundationOnly: true }),
+      after: running,
+    },
+    { name: 'a new image', stack, before: running, after: changed({ image: secondImage }) },
+    { name: '`pulumi up` without polls:image', stack, before: running, after: changed({ image: null }) },
+    {
+      name: 'min/max replicas changed',
+      stack,
+      before: running,
+      after: changed({ minReplicas: 4, maxReplicas: 8 }),
+    },
+    {
+      name: 'database instance class changed',
+      stack,
+      before: running,
+      after: changed({ dbInstanceClass: 'db.m7g.large' }),
+    },
+    ...(stack === 'prod'
+      ? [
+          {
+            name: 'Kubernetes version raised',
+            stack,
+            before: changed({ kubernetesVersion: '1.34' }),
+            after: changed({ kubernetesVersion: '1.35' }),
+          },
+        ]
+      : []),
+    { name: 'domain added', stack, before: running, after: changed(site) },
+    {
+      name: 'someone else (or Jenkins) runs `pulumi up`',
+      stack,
+      before: running,
+      after: { ...running, extraInvokes: someoneElse },
+    },
+    { name: 'azCount changed', stack, before: running, after: changed({ azCount: 4 }) },
+    { name: '`pulumi destroy`', stack, before: running },
+  ];
+}
+
+export const scenarios: Scenario[] = [...scenariosOf('dev'), ...scenariosOf('prod')];
+
+function run(stack: StackName, deploy: Deploy, previous?: ProgramRun): Promise<ProgramRun> {
+  const previousOutputs = Object.fromEntries(
+    Object.entries(previous?.outputs ?? {}).map(([key, output]) => [key, output.value]),
+  );
+  return runProgram({
+    stack,
+    config: deploy.config,
+    previousOutputs,
+    extraState: eksMocks.extraState,
+    extraInvokes: { ...eksMocks.extraInvokes, ...deploy.extraInvokes },
+  });
+}
+
+/** Runs both deploys under mocks, the second reading the first's outputs as its stack's last deploy. */
+export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
+  const before = await run(scenario.stack, scenario.before);
+  if (!scenario.after) return { changes: planChanges(before, undefined) };
+  try {
+    const after = await run(scenario.stack, scenario.after, before);
+    return { changes: planChanges(before, after) };
+  } catch (error) {
+    return { refused: (error as Error).message };
+  }
+}
