@@ -9,9 +9,12 @@ import type { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
 import { createMetrics } from './metrics/metrics.js';
 import { pollsApi } from './polls/api.js';
-import { indexChangedChannel, LatestQuestionsCache } from './polls/latest-questions-cache.js';
+import { BallotCache } from './polls/ballot-cache.js';
+import { LatestQuestionsCache } from './polls/latest-questions-cache.js';
+import { questionsChangedChannel } from './polls/publication.js';
 import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/polls-repository.js';
+import { PublishedQuestions } from './polls/published-question.js';
 import { compressResponses } from './web/compression.js';
 import { CookieKeys } from './web/cookie-keys.js';
 import { csrfFormField } from './web/csrf.js';
@@ -40,15 +43,20 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
     onVote: metrics.countVote,
     voteBatchWindowMs: config.voteBatchWindowMs,
   });
-  const latest = new LatestQuestionsCache(polls, database.listen(indexChangedChannel));
+  const questionChanges = database.listen(questionsChangedChannel);
+  const latest = new LatestQuestionsCache(polls, questionChanges);
+  const published = new PublishedQuestions(polls, new BallotCache(polls, questionChanges));
 
   const routers = [
     healthRoutes(readiness),
     metrics.routes,
-    pollsPages(polls, latest, render),
-    pollsApi(polls),
+    pollsPages(polls, published, latest, render),
+    pollsApi(polls, published),
     // An editor's save must show on the index at once, not when its notification comes back.
-    adminRoutes(db, render, () => latest.invalidate()),
+    adminRoutes(db, render, () => {
+      latest.invalidate();
+      published.invalidate();
+    }),
   ];
 
   app.use(requestLog(logger));

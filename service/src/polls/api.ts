@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { parseId } from '../web/ids.js';
-import { publishedQuestionOr404 } from './published-question.js';
 import type { PollsRepository } from './polls-repository.js';
+import { publishedOr404, type PublishedQuestions } from './published-question.js';
 
 const questionNotFound = 'Question not found.';
 const defaultPageSize = 20;
@@ -12,8 +12,10 @@ const maxPageSize = 100;
  * The JSON API over published questions. Writes accept only application/json, which a cross-site HTML form
  * cannot send, so they need no CSRF token.
  */
-export function pollsApi(polls: PollsRepository): Router {
+export function pollsApi(polls: PollsRepository, published: PublishedQuestions): Router {
   const router = new Router({ prefix: '/api' });
+  const questionOr404 = (ctx: Context) =>
+    publishedOr404(ctx, (id) => published.withVotes(id), questionNotFound);
 
   router.get('/questions', async (ctx) => {
     const limit = queryInteger(ctx, 'limit', defaultPageSize, 1, maxPageSize);
@@ -22,14 +24,15 @@ export function pollsApi(polls: PollsRepository): Router {
   });
 
   router.get('/questions/:id', async (ctx) => {
-    ctx.body = await publishedQuestionOr404(ctx, polls, questionNotFound);
+    ctx.body = await questionOr404(ctx);
   });
 
   router.post('/questions/:id/votes', requireJson, async (ctx) => {
     const questionId = parseId(ctx.params.id) ?? ctx.throw(404, questionNotFound);
     const choiceId = (ctx.request.body as { choiceId?: unknown } | undefined)?.choiceId;
     if (!Number.isSafeInteger(choiceId) || (choiceId as number) < 1) {
-      await publishedQuestionOr404(ctx, polls, questionNotFound); // an unknown question is 404 before 400
+      // An unknown question is 404 before 400.
+      await publishedOr404(ctx, (id) => published.ballot(id), questionNotFound);
       ctx.throw(400, 'choiceId must be a positive integer.');
     }
     // The vote checks publication and ownership itself; the question is read once, for the new counts.
@@ -38,7 +41,7 @@ export function pollsApi(polls: PollsRepository): Router {
     if (outcome === 'choice-not-found')
       ctx.throw(422, `Question ${questionId} has no choice ${choiceId as number}.`);
     ctx.status = 201;
-    ctx.body = await publishedQuestionOr404(ctx, polls, questionNotFound);
+    ctx.body = await questionOr404(ctx);
   });
 
   return router;

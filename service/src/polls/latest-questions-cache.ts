@@ -1,9 +1,6 @@
 import type { ChannelListener } from '../db/listener.js';
 import type { LatestQuestions, QuestionSummary } from './polls-repository.js';
 
-/** Notified at commit by the triggers of migration 2026-11-25-1200 whenever the index may have changed. */
-export const indexChangedChannel = 'polls_index_changed';
-
 /** How many questions the index lists (the Django tutorial's five). */
 export const indexLength = 5;
 

@@ -4,14 +4,19 @@ import { csrfToken, requireCsrfToken } from '../web/csrf.js';
 import { parseId } from '../web/ids.js';
 import type { Render } from '../web/views.js';
 import type { LatestQuestionsCache } from './latest-questions-cache.js';
-import { publishedQuestionOr404 } from './published-question.js';
-import type { PollsRepository, Question, QuestionSummary } from './polls-repository.js';
+import type { Ballot, PollsRepository, QuestionSummary } from './polls-repository.js';
+import { publishedOr404, type PublishedQuestions } from './published-question.js';
 
 const pollNotFound = 'Poll not found.';
 const noChoiceMessage = "You didn't select a choice.";
 
 /** The voter's pages, at the Django tutorial's paths so old links keep working. */
-export function pollsPages(polls: PollsRepository, latest: LatestQuestionsCache, render: Render): Router {
+export function pollsPages(
+  polls: PollsRepository,
+  published: PublishedQuestions,
+  latest: LatestQuestionsCache,
+  render: Render,
+): Router {
   const router = new Router();
 
   router.get('/', (ctx) => {
@@ -31,9 +36,10 @@ export function pollsPages(polls: PollsRepository, latest: LatestQuestionsCache,
     ctx.body = index.html;
   });
 
+  const ballotOr404 = (ctx: Context) => publishedOr404(ctx, (id) => published.ballot(id), pollNotFound);
+
   router.get('/polls/:id/', async (ctx) => {
-    const question = await publishedQuestionOr404(ctx, polls, pollNotFound);
-    renderDetail(ctx, render, question);
+    renderDetail(ctx, render, await ballotOr404(ctx));
   });
 
   router.post('/polls/:id/vote/', requireCsrfToken(), async (ctx) => {
@@ -49,13 +55,13 @@ export function pollsPages(polls: PollsRepository, latest: LatestQuestionsCache,
         return;
       }
     }
-    const question = await publishedQuestionOr404(ctx, polls, pollNotFound);
+    const ballot = await ballotOr404(ctx);
     ctx.status = 422;
-    renderDetail(ctx, render, question, noChoiceMessage);
+    renderDetail(ctx, render, ballot, noChoiceMessage);
   });
 
   router.get('/polls/:id/results/', async (ctx) => {
-    const question = await publishedQuestionOr404(ctx, polls, pollNotFound);
+    const question = await publishedOr404(ctx, (id) => published.withVotes(id), pollNotFound);
     const totalVotes = question.choices.reduce((sum, choice) => sum + choice.votes, 0);
     const choices = question.choices.map((choice) => ({
       ...choice,
@@ -67,7 +73,7 @@ export function pollsPages(polls: PollsRepository, latest: LatestQuestionsCache,
   return router;
 }
 
-function renderDetail(ctx: Context, render: Render, question: Question, errorMessage?: string): void {
+function renderDetail(ctx: Context, render: Render, question: Ballot, errorMessage?: string): void {
   ctx.set('Cache-Control', 'no-store'); // the page carries a per-visitor CSRF token
   ctx.body = render('polls/detail.njk', { question, errorMessage, csrfToken: csrfToken(ctx) });
 }

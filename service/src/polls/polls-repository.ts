@@ -8,10 +8,18 @@ export interface QuestionSummary {
   readonly pubDate: Date;
 }
 
-export interface Choice {
+export interface ChoiceText {
   readonly id: number;
   readonly choiceText: string;
+}
+
+export interface Choice extends ChoiceText {
   readonly votes: number;
+}
+
+/** A question and its choices as the voter's form shows them: no counts, so votes never change it. */
+export interface Ballot extends QuestionSummary {
+  readonly choices: readonly ChoiceText[];
 }
 
 export interface Question extends QuestionSummary {
@@ -41,6 +49,9 @@ const publishedQuestion = `
   from questions q join choices c on c.question_id = q.id
   where q.id = ? and ${publishedSql('q')}
   group by q.id`;
+
+const choicesOfQuestion = `
+  select id, choice_text as "choiceText", votes from choices where question_id = ? order by id`;
 
 const latestPublished = `
   select q.id, q.question_text as "questionText", q.pub_date as "pubDate"
@@ -93,6 +104,12 @@ export class PollsRepository {
   async findPublished(id: number): Promise<Question | undefined> {
     const { rows } = await this.db.raw<{ rows: Question[] }>(publishedQuestion, [id]);
     return rows[0];
+  }
+
+  /** The question's choices with their votes now, in the same order; whether it is published is not checked. */
+  async choicesWithVotes(questionId: number): Promise<Choice[]> {
+    const { rows } = await this.db.raw<{ rows: Choice[] }>(choicesOfQuestion, [questionId]);
+    return rows;
   }
 
   /**

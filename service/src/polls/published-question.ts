@@ -1,15 +1,44 @@
 import type { Context } from 'koa';
 import { parseId } from '../web/ids.js';
-import type { PollsRepository, Question } from './polls-repository.js';
+import type { BallotCache } from './ballot-cache.js';
+import type { Ballot, PollsRepository, Question } from './polls-repository.js';
 
-/** The published question named by the route's :id, or a 404 with `notFound` (malformed ids included). */
-export async function publishedQuestionOr404(
+/** What voters and API clients may read of a published question: its ballot from memory, its votes fresh. */
+export class PublishedQuestions {
+  constructor(
+    private readonly polls: PollsRepository,
+    private readonly ballots: BallotCache,
+  ) {}
+
+  ballot(id: number): Promise<Ballot | undefined> {
+    return this.ballots.get(id);
+  }
+
+  /** This process changed a question: forget what is kept of it without waiting for the notification. */
+  invalidate(): void {
+    this.ballots.invalidate();
+  }
+
+  /**
+   * With the votes as the database has them now, so a voter sent to the results sees their vote on any
+   * replica. No choices left means the question stopped being published a moment ago.
+   */
+  async withVotes(id: number): Promise<Question | undefined> {
+    const ballot = await this.ballots.get(id);
+    if (!ballot) return undefined;
+    const choices = await this.polls.choicesWithVotes(id);
+    return choices.length === 0 ? undefined : { ...ballot, choices };
+  }
+}
+
+/** What `find` says of the route's :id, or a 404 with `notFound` (malformed ids included). */
+export async function publishedOr404<Found>(
   ctx: Context,
-  polls: PollsRepository,
+  find: (id: number) => Promise<Found | undefined>,
   notFound: string,
-): Promise<Question> {
+): Promise<Found> {
   const id = parseId(ctx.params.id);
-  const question = id === undefined ? undefined : await polls.findPublished(id);
-  if (!question) return ctx.throw(404, notFound);
-  return question;
+  const found = id === undefined ? undefined : await find(id);
+  if (found === undefined) return ctx.throw(404, notFound);
+  return found;
 }

@@ -1,38 +1,16 @@
 import assert from 'node:assert/strict';
 import type { Knex } from 'knex';
 import supertest from 'supertest';
-import type { ChannelListener } from '../../src/db/listener.js';
-import { indexChangedChannel } from '../../src/polls/latest-questions-cache.js';
+import { questionsChangedChannel } from '../../src/polls/publication.js';
 import { createAdmin, signedIn } from '../support/admin.js';
-import { appOnDatabase, formToken, testApp } from '../support/app.js';
-import { databaseTargets, describeOnServer, serverTarget, type TestDatabase } from '../support/databases.js';
+import { appOnDatabase, formToken } from '../support/app.js';
+import { databaseTargets, describeOnServer, serverTarget } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
+import { appWithListener, countQueries, deafListener, downListener } from '../support/listeners.js';
 import { waitFor } from '../support/wait.js';
 
 /** Counts the index's queries (the only ones asking when the next question goes public). */
-function countIndexLoads(knex: Knex): { readonly loads: number; stop(): void } {
-  const counter = { loads: 0, stop: () => knex.off('query', onQuery) };
-  const onQuery = (query: { sql: string }) => {
-    if (query.sql.includes('"msUntilNextPublication"')) counter.loads++;
-  };
-  knex.on('query', onQuery);
-  return counter;
-}
-
-/** A listener that is up but never hears anything, as when a notification has not arrived yet. */
-const deafListener: ChannelListener = {
-  listening: true,
-  subscribe: () => {},
-  sync: async () => {},
-  close: async () => {},
-};
-
-const downListener: ChannelListener = { ...deafListener, listening: false };
-
-/** The app on `db`, but hearing about changes only through `listener`. */
-function appWithListener(db: TestDatabase, listener: ChannelListener) {
-  return testApp({ knex: db.knex, listen: () => listener }).app;
-}
+const countIndexLoads = (knex: Knex) => countQueries(knex, '"msUntilNextPublication"');
 
 for (const target of databaseTargets) {
   describe(`the index's cache on ${target.name}`, function () {
@@ -42,7 +20,7 @@ for (const target of databaseTargets) {
     const index = () => supertest(suite.app.callback()).get('/polls/').expect(200);
 
     before(async () => {
-      const listener = suite.db.listen(indexChangedChannel);
+      const listener = suite.db.listen(questionsChangedChannel);
       await waitFor(() => listener.listening, 'the index listener listens');
     });
     beforeEach(() => (counter = countIndexLoads(suite.db.knex)));
@@ -53,12 +31,12 @@ for (const target of databaseTargets) {
       await index();
       const cached = await index();
       assert.match(cached.text, /First\?/);
-      assert.equal(counter.loads, 1);
+      assert.equal(counter.count, 1);
 
       await createQuestion(suite.db.knex, 'Second?', -1); // not through this app: known only by notification
       const fresh = await index();
       assert.match(fresh.text, /Second\?/);
-      assert.equal(counter.loads, 2);
+      assert.equal(counter.count, 2);
     });
 
     it('is not reloaded by votes', async () => {
@@ -70,7 +48,7 @@ for (const target of databaseTargets) {
         .send(JSON.stringify({ choiceId: question.choiceIds[0] }))
         .expect(201);
       await index();
-      assert.equal(counter.loads, 1);
+      assert.equal(counter.count, 1);
     });
 
     it('shows a scheduled question when its time comes, without any write', async () => {
@@ -84,10 +62,10 @@ for (const target of databaseTargets) {
 
       assert.doesNotMatch((await index()).text, /Scheduled\?/);
       assert.doesNotMatch((await index()).text, /Scheduled\?/);
-      assert.equal(counter.loads, 1, 'the index was not cached before the publication');
+      assert.equal(counter.count, 1, 'the index was not cached before the publication');
       await new Promise((resolve) => setTimeout(resolve, publishAt.getTime() - Date.now() + 50));
       assert.match((await index()).text, /Scheduled\?/);
-      assert.equal(counter.loads, 2);
+      assert.equal(counter.count, 2);
     });
 
     it('reads the database on every request while its listener is down', async () => {
@@ -96,7 +74,7 @@ for (const target of databaseTargets) {
       await createQuestion(suite.db.knex, 'Unannounced?', -1);
       const response = await supertest(app.callback()).get('/polls/').expect(200);
       assert.match(response.text, /Unannounced\?/);
-      assert.equal(counter.loads, 2);
+      assert.equal(counter.count, 2);
     });
 
     it("shows the admin's own save at once, before any notification could arrive", async () => {
@@ -134,7 +112,7 @@ describeOnServer("the index's cache when its PostgreSQL session is lost", functi
   const index = () => supertest(suite.app.callback()).get('/polls/').expect(200);
 
   it('forgets what it kept, so a write made while the listener was down shows once it is back', async () => {
-    const listener = suite.db.listen(indexChangedChannel);
+    const listener = suite.db.listen(questionsChangedChannel);
     await waitFor(() => listener.listening, 'the index listener listens');
     await createQuestion(suite.db.knex, 'Before?', -2);
     assert.match((await index()).text, /Before\?/);

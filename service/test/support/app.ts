@@ -6,7 +6,7 @@ import { createApp } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/connect.js';
 import { Readiness } from '../../src/health/readiness.js';
-import { indexChangedChannel } from '../../src/polls/latest-questions-cache.js';
+import { questionsChangedChannel } from '../../src/polls/publication.js';
 import type { DatabaseTarget, TestDatabase } from './databases.js';
 
 export const testSessionKey = 'test-session-key-that-is-long-enough-0123456789';
@@ -60,7 +60,7 @@ export function appOnDatabase(target: DatabaseTarget): { readonly db: TestDataba
     // Tests write straight to the database, then read the index at once. Outside tests such a writer is
     // another replica, seen once its notification arrives; here every request first waits until the
     // notifications of all writes committed before it were handled, so no test races its own fixtures.
-    const indexChanges = suite.db.listen(indexChangedChannel);
+    const indexChanges = suite.db.listen(questionsChangedChannel);
     suite.app.middleware.unshift(async (_ctx, next) => {
       await indexChanges.sync();
       await next();

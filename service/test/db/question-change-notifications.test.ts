@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import type { Knex } from 'knex';
-import { indexChangedChannel } from '../../src/polls/latest-questions-cache.js';
+import { questionsChangedChannel } from '../../src/polls/publication.js';
 import { databaseTargets, type TestDatabase } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
 
-/** Which writes the triggers announce on the index's channel: those that can change the list, only. */
+/** Which writes the triggers announce: those that can change a published question or the index, never a vote. */
 for (const target of databaseTargets) {
-  describe(`poll index notifications on ${target.name}`, function () {
+  describe(`question change notifications on ${target.name}`, function () {
     this.timeout(30_000);
     let db: TestDatabase;
     let heard = 0;
 
     before(async () => {
       db = await target.open();
-      const listener = db.listen(indexChangedChannel);
+      const listener = db.listen(questionsChangedChannel);
       listener.subscribe(() => heard++);
       const deadline = Date.now() + 10_000;
       while (!listener.listening && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -22,7 +22,7 @@ for (const target of databaseTargets) {
 
     /** The number of notifications `write` caused, once all of them have arrived. */
     async function notificationsOf(write: (knex: Knex) => Promise<unknown>): Promise<number> {
-      const listener = db.listen(indexChangedChannel);
+      const listener = db.listen(questionsChangedChannel);
       await listener.sync();
       const before = heard;
       await write(db.knex);
@@ -50,6 +50,10 @@ for (const target of databaseTargets) {
       ['a new choice', (knex, q) => knex('choices').insert({ question_id: q.id, choice_text: 'More' })],
       ['a deleted choice', (knex, q) => knex('choices').where({ id: q.choiceIds[0] }).delete()],
       [
+        'a choice text edit',
+        (knex, q) => knex('choices').where({ id: q.choiceIds[0] }).update({ choice_text: 'Renamed' }),
+      ],
+      [
         'a choice moved to another question',
         async (knex, q) => {
           const other = await createQuestion(knex, 'Other?', -1, []);
@@ -70,10 +74,6 @@ for (const target of databaseTargets) {
       (knex: Knex, question: { id: number; choiceIds: readonly number[] }) => Promise<unknown>,
     ][] = [
       ['a vote', (knex, q) => knex('choices').where({ id: q.choiceIds[0] }).increment('votes', 1)],
-      [
-        'a choice text edit',
-        (knex, q) => knex('choices').where({ id: q.choiceIds[0] }).update({ choice_text: 'Renamed' }),
-      ],
       ['a vote reset', (knex, q) => knex('choices').where({ question_id: q.id }).update({ votes: 0 })],
     ];
     for (const [write, run] of silent) {
