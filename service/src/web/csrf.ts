@@ -1,5 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
+import { pooledRandomBytes } from './random-pool.js';
 
 const cookieName = 'polls_csrf';
 const secretBytes = 32;
@@ -14,7 +15,7 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function csrfToken(ctx: Context): string {
   const secret = readSecret(ctx) ?? issueSecret(ctx);
-  const mask = randomBytes(secretBytes);
+  const mask = pooledRandomBytes(secretBytes);
   return Buffer.concat([mask, xor(mask, secret)]).toString('base64url');
 }
 
@@ -51,7 +52,7 @@ function readSecret(ctx: Context): Buffer | undefined {
 }
 
 function issueSecret(ctx: Context): Buffer {
-  const secret = randomBytes(secretBytes);
+  const secret = pooledRandomBytes(secretBytes);
   ctx.cookies.set(cookieName, secret.toString('base64url'), {
     signed: true,
     httpOnly: true,
