@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { preparedAs } from '../db/prepared-statements.js';
 import { publishedSql } from './publication.js';
 import { VoteBatcher } from './vote-batcher.js';
 
@@ -108,7 +109,9 @@ export class PollsRepository {
 
   /** The question's choices with their votes now, in the same order; whether it is published is not checked. */
   async choicesWithVotes(questionId: number): Promise<Choice[]> {
-    const { rows } = await this.db.raw<{ rows: Choice[] }>(choicesOfQuestion, [questionId]);
+    const { rows } = await this.db
+      .raw<{ rows: Choice[] }>(choicesOfQuestion, [questionId])
+      .options(preparedAs('polls-choices-of-question'));
     return rows;
   }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { preparedAs } from '../db/prepared-statements.js';
 import { publishedSql } from './publication.js';
 
 export interface BatchedVote {
@@ -108,11 +109,13 @@ export class VoteBatcher {
       else increments.set(choiceKey(vote), { vote, count: 1 });
     }
     const entries = [...increments.values()];
-    const { rows } = await this.db.raw<{ rows: BatchedVote[] }>(addVotes, [
-      entries.map((entry) => entry.vote.choiceId),
-      entries.map((entry) => entry.vote.questionId),
-      entries.map((entry) => entry.count),
-    ]);
+    const { rows } = await this.db
+      .raw<{ rows: BatchedVote[] }>(addVotes, [
+        entries.map((entry) => entry.vote.choiceId),
+        entries.map((entry) => entry.vote.questionId),
+        entries.map((entry) => entry.count),
+      ])
+      .options(preparedAs('polls-add-votes'));
     return new Set(rows.map(choiceKey));
   }
 }
