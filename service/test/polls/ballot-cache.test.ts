@@ -1,31 +1,19 @@
 import assert from 'node:assert/strict';
-import type { Knex } from 'knex';
 import supertest from 'supertest';
 import { BallotCache } from '../../src/polls/ballot-cache.js';
 import type { Question } from '../../src/polls/polls-repository.js';
-import { questionsChangedChannel } from '../../src/polls/publication.js';
 import { appOnDatabase } from '../support/app.js';
 import { databaseTargets } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
-import { appWithListener, countQueries, deafListener, downListener } from '../support/listeners.js';
-import { waitFor } from '../support/wait.js';
-
-/** Counts the reads of a whole published question (the ballot cache's loads). */
-const countBallotLoads = (knex: Knex) => countQueries(knex, 'json_agg');
+import { appWithListener, deafListener, downListener, loadsCountedPerTest } from '../support/listeners.js';
 
 for (const target of databaseTargets) {
   describe(`the ballot cache on ${target.name}`, function () {
     this.timeout(30_000);
     const suite = appOnDatabase(target);
     const get = (path: string) => supertest(suite.app.callback()).get(path).expect(200);
-    let counter: ReturnType<typeof countBallotLoads>;
-
-    before(async () => {
-      const listener = suite.db.listen(questionsChangedChannel);
-      await waitFor(() => listener.listening, 'the question listener listens');
-    });
-    beforeEach(() => (counter = countBallotLoads(suite.db.knex)));
-    afterEach(() => counter.stop());
+    // The reads of a whole published question: the ballot cache's loads.
+    const counter = loadsCountedPerTest(suite, 'json_agg');
 
     it('answers the detail page from memory until someone else edits a choice text, then shows the edit', async () => {
       const question = await createQuestion(suite.db.knex, 'Kept?', -1, ['Tea', 'Coffee']);

@@ -1,30 +1,20 @@
 import assert from 'node:assert/strict';
-import type { Knex } from 'knex';
 import supertest from 'supertest';
 import { questionsChangedChannel } from '../../src/polls/publication.js';
 import { createAdmin, signedIn } from '../support/admin.js';
 import { appOnDatabase, formToken } from '../support/app.js';
 import { databaseTargets, describeOnServer, serverTarget } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
-import { appWithListener, countQueries, deafListener, downListener } from '../support/listeners.js';
+import { appWithListener, deafListener, downListener, loadsCountedPerTest } from '../support/listeners.js';
 import { waitFor } from '../support/wait.js';
-
-/** Counts the index's queries (the only ones asking when the next question goes public). */
-const countIndexLoads = (knex: Knex) => countQueries(knex, '"msUntilNextPublication"');
 
 for (const target of databaseTargets) {
   describe(`the index's cache on ${target.name}`, function () {
     this.timeout(30_000);
     const suite = appOnDatabase(target);
-    let counter: ReturnType<typeof countIndexLoads>;
+    // The index's queries: the only ones asking when the next question goes public.
+    const counter = loadsCountedPerTest(suite, '"msUntilNextPublication"');
     const index = () => supertest(suite.app.callback()).get('/polls/').expect(200);
-
-    before(async () => {
-      const listener = suite.db.listen(questionsChangedChannel);
-      await waitFor(() => listener.listening, 'the index listener listens');
-    });
-    beforeEach(() => (counter = countIndexLoads(suite.db.knex)));
-    afterEach(() => counter.stop());
 
     it('answers from memory until a write someone else made is announced', async () => {
       await createQuestion(suite.db.knex, 'First?', -2);
