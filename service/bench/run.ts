@@ -5,7 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -337,6 +337,18 @@ function formatRow({ name, result, cpuMicrosPerRequest }: Row): string {
   return `${name.padEnd(70)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  ${cpuMicrosPerRequest.toFixed(0)} µs CPU/req${errors}`;
 }
 
+const sideBySideHeading = '## Side by side with the Django tutorial app';
+
+/**
+ * The report's side-by-side section, kept as it is: its figures come from another script
+ * (bench-vs-django/run.sh beside the repository), run by hand, not from this one.
+ */
+function sideBySideSection(reportFile: string): string {
+  const current = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : '';
+  const start = current.indexOf(sideBySideHeading);
+  return start === -1 ? '' : `\n${current.slice(start)}`;
+}
+
 function writeReport(report: {
   rows: Row[];
   pgbench: { tps: number };
@@ -379,7 +391,8 @@ function writeReport(report: {
     `- \`npm start\` on an empty data directory (the embedded database, as on a fresh clone): first page after ${report.starts.firstMs} ms; after a restart on the same directory, ${report.starts.secondMs} ms.`,
     '',
   ];
-  writeFileSync(fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url)), lines.join('\n'));
+  const reportFile = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+  writeFileSync(reportFile, lines.join('\n') + sideBySideSection(reportFile));
 }
 
 await main();
