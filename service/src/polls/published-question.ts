@@ -1,14 +1,19 @@
 import type { Context } from 'koa';
 import { parseId } from '../web/ids.js';
 import type { BallotCache } from './ballot-cache.js';
-import type { Ballot, PollsRepository, Question } from './polls-repository.js';
+import { CoalescedReads } from './coalesced-reads.js';
+import type { Ballot, Choice, PollsRepository, Question } from './polls-repository.js';
 
 /** What voters and API clients may read of a published question: its ballot from memory, its votes fresh. */
 export class PublishedQuestions {
+  private readonly votes: CoalescedReads<number, readonly Choice[]>;
+
   constructor(
-    private readonly polls: PollsRepository,
+    polls: PollsRepository,
     private readonly ballots: BallotCache,
-  ) {}
+  ) {
+    this.votes = new CoalescedReads((id) => polls.choicesWithVotes(id));
+  }
 
   ballot(id: number): Promise<Ballot | undefined> {
     return this.ballots.get(id);
@@ -21,12 +26,13 @@ export class PublishedQuestions {
 
   /**
    * With the votes as the database has them now, so a voter sent to the results sees their vote on any
-   * replica. No choices left means the question stopped being published a moment ago.
+   * replica; concurrent requests for one question share the read. No choices left means the question
+   * stopped being published a moment ago.
    */
   async withVotes(id: number): Promise<Question | undefined> {
     const ballot = await this.ballots.get(id);
     if (!ballot) return undefined;
-    const choices = await this.polls.choicesWithVotes(id);
+    const choices = await this.votes.get(id);
     return choices.length === 0 ? undefined : { ...ballot, choices };
   }
 }
