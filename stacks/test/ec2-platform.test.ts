@@ -174,7 +174,7 @@ for (const stack of ['dev', 'prod'] as const) {
     });
 
     it('ships the service logs to a log group with retention', () => {
-      const logGroup = run.one('aws:cloudwatch/logGroup:LogGroup').inputs;
+      const logGroup = run.named('polls-logs', 'aws:cloudwatch/logGroup:LogGroup').inputs;
       assert.equal(logGroup.name, `/polls/${stack}/service`);
       assert.equal(logGroup.retentionInDays, stack === 'prod' ? 90 : 7);
       assert.match(decodedUserData(template()), new RegExp(`awslogs-group="\\$LOG_GROUP"`));

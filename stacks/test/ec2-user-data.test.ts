@@ -8,6 +8,8 @@ const settings: BootSettings = {
   region: 'eu-west-1',
   secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:polls-app-AbCdEf',
   logGroupName: '/polls/dev/service',
+  metricsLogGroupName: '/polls/dev/metrics',
+  metricNamespace: 'polls/dev',
 };
 
 /** The body of a quoted here-document the user data writes to a file. */

@@ -48,7 +48,7 @@ describe('eks platform (prod config with a domain)', () => {
     });
     assert.deepEqual(cluster.enabledClusterLogTypes, controlPlaneLogTypes);
     assert.equal(controlPlaneLogTypes.length, 5);
-    const logGroup = inputs(run.one('aws:cloudwatch/logGroup:LogGroup'));
+    const logGroup = inputs(run.named('polls-control-plane-logs', 'aws:cloudwatch/logGroup:LogGroup'));
     assert.equal(logGroup.name, `/aws/eks/${cluster.name}/cluster`);
     assert.equal(logGroup.retentionInDays, 90);
   });
@@ -73,7 +73,13 @@ describe('eks platform (prod config with a domain)', () => {
     const trusted = run
       .ofType('aws:iam/role:Role')
       .map((role) => JSON.parse(inputs(role).assumeRolePolicy).Statement[0].Principal.Service);
-    assert.deepEqual(trusted.sort(), ['ec2.amazonaws.com', 'eks.amazonaws.com', 'pods.eks.amazonaws.com']);
+    // Pod Identity roles: cert-manager's (DNS validation) and the CloudWatch agents'.
+    assert.deepEqual(trusted.sort(), [
+      'ec2.amazonaws.com',
+      'eks.amazonaws.com',
+      'pods.eks.amazonaws.com',
+      'pods.eks.amazonaws.com',
+    ]);
     const attached = run
       .ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment')
       .map((attachment) => inputs(attachment).policyArn.split('/').pop());
@@ -82,6 +88,7 @@ describe('eks platform (prod config with a domain)', () => {
       'AmazonEKSClusterPolicy',
       'AmazonEKSWorkerNodePolicy',
       'AmazonEKS_CNI_Policy',
+      'CloudWatchAgentServerPolicy',
     ]);
   });
 
@@ -135,6 +142,7 @@ describe('eks platform (prod config with a domain)', () => {
   it('installs the add-ons, metrics-server included, with network policy enforcement in vpc-cni', () => {
     const addons = run.ofType('aws:eks/addon:Addon');
     assert.deepEqual(addons.map((addon) => inputs(addon).addonName).sort(), [
+      'amazon-cloudwatch-observability',
       'coredns',
       'eks-pod-identity-agent',
       'kube-proxy',
@@ -145,7 +153,7 @@ describe('eks platform (prod config with a domain)', () => {
     assert.deepEqual(JSON.parse(inputs(vpcCni).configurationValues), { enableNetworkPolicy: 'true' });
     const nodeGroup = run.one('aws:eks/nodeGroup:NodeGroup').name;
     for (const addon of addons.filter((addon) =>
-      ['coredns', 'metrics-server'].includes(inputs(addon).addonName),
+      ['coredns', 'metrics-server', 'amazon-cloudwatch-observability'].includes(inputs(addon).addonName),
     )) {
       assert.ok(addon.dependsOn.includes(nodeGroup), `${addon.name} waits for the nodes`);
     }
@@ -229,7 +237,7 @@ describe('eks platform (prod config with a domain)', () => {
 
   it('creates Kubernetes objects that pass the schemas and the semantic checks', () => {
     const objects = kubernetesObjects(run);
-    assert.equal(objects.length, 12);
+    assert.equal(objects.length, 13);
     assert.deepEqual(schemaProblems(objects), []);
     assert.deepEqual(semanticProblems(objects), []);
   });

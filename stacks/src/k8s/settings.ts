@@ -21,6 +21,11 @@ export interface WorkloadSettings {
   /** Where the database lives; the pods may open connections to these ranges on `databasePort` only. */
   databaseCidrs: string[];
   databasePort: number;
+  /**
+   * Where the nodes' addresses are: the CloudWatch agents scrape the metrics port from the host network
+   * (eks/container-insights.ts), so their requests come from node addresses.
+   */
+  nodeCidrs: string[];
   ingressController: IngressControllerSelector;
 }
 
