@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { controlPlaneLogTypes } from '../src/eks/cluster';
 import { certManagerChart } from '../src/eks/certificates';
+import { containerInsightsConfiguration, containerInsightsLogGroups } from '../src/eks/container-insights';
 import { ingressControllerChart } from '../src/eks/ingress-controller';
 import { semanticProblems, type LooseObject } from '../src/k8s/checks';
 import { schemaProblems } from '../src/k8s/schema';
+import { selectorLabels } from '../src/k8s/settings';
+import { settingsFor } from './k8s-fixtures';
 import { isSecretWrapper, plainStrings, revealed } from './support/inputs';
-import { mockSecretMarker } from './support/mock-aws';
+import { mockArn, mockSecretMarker } from './support/mock-aws';
 import { deployerRole, loadBalancerHostname, operatorRole, runEks, site } from './support/eks-stacks';
 import type { ProgramRun, RecordedResource } from './support/program';
 
@@ -157,6 +160,54 @@ describe('eks platform (prod config with a domain)', () => {
     )) {
       assert.ok(addon.dependsOn.includes(nodeGroup), `${addon.name} waits for the nodes`);
     }
+  });
+
+  it('installs the CloudWatch Observability add-on with its own role, scraping the service’s web pods', () => {
+    const addon = run
+      .ofType('aws:eks/addon:Addon')
+      .find((each) => inputs(each).addonName === 'amazon-cloudwatch-observability')!;
+    const configuration: Json = JSON.parse(inputs(addon).configurationValues);
+    assert.deepEqual(
+      configuration,
+      containerInsightsConfiguration({
+        metricNamespace: 'polls/prod',
+        workloadNamespace: 'polls',
+        webPodLabels: selectorLabels(settingsFor({ instance: 'prod' }), 'web'),
+      }),
+    );
+    assert.equal(configuration.containerLogs.enabled, true);
+    assert.equal(
+      configuration.agent.config.logs.metrics_collected.kubernetes.enhanced_container_insights,
+      true,
+    );
+    const [association] = inputs(addon).podIdentityAssociations;
+    assert.equal(association.serviceAccount, 'cloudwatch-agent');
+    const role = run.resources.find(
+      (resource) => association.roleArn === mockArn(resource.type, resource.name),
+    )!;
+    assert.ok(
+      run
+        .ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment')
+        .some(
+          (attachment) =>
+            inputs(attachment).role === role.name &&
+            inputs(attachment).policyArn === 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy',
+        ),
+    );
+    assert.ok(addon.dependsOn.includes(run.one('aws:eks/nodeGroup:NodeGroup').name));
+  });
+
+  it('creates the add-on’s log groups first, so container logs are kept polls:logRetentionDays', () => {
+    const groups = run
+      .ofType('aws:cloudwatch/logGroup:LogGroup')
+      .filter((group) => String(inputs(group).name).startsWith('/aws/containerinsights/'));
+    assert.deepEqual(
+      groups.map((group) => inputs(group).name).sort(),
+      containerInsightsLogGroups.map((kind) => `/aws/containerinsights/polls-prod/${kind}`).sort(),
+    );
+    for (const group of groups) assert.equal(inputs(group).retentionInDays, 90);
+    const addon = run.ofType('aws:eks/addon:Addon').find((each) => each.name === 'polls-insights-addon')!;
+    for (const group of groups) assert.ok(addon.dependsOn.includes(group.name), group.name);
   });
 
   it('lets only the cluster security group reach the database, on 5432', () => {
