@@ -230,25 +230,38 @@ describe('monitoring', () => {
     const threshold = (program: ProgramRun, slug: string) =>
       Number(program.ofType(alarmType).find((alarm) => slugOf(alarm) === slug)?.inputs.threshold);
 
-    it('dev (db.t4g.micro, 20 GiB; t3.small instances): shares of its small database, a laxer latency', async () => {
-      const program = await ec2Stack('dev');
-      assert.equal(threshold(program, 'database-free-storage'), 2 * 1024 ** 3);
-      assert.equal(threshold(program, 'database-freeable-memory'), Math.round(0.1 * 1024 ** 3));
-      // 75% of 1 GiB / 9531392 bytes per connection = 84 connections; 80% of that.
-      assert.equal(threshold(program, 'database-connections'), 67);
-      assert.equal(threshold(program, 'latency-p99'), 2);
-      assert.equal(threshold(program, 'capacity-below-minimum'), 2);
-    });
-
-    it('prod (db.t4g.medium, 50 GiB): shares of its larger database, the configured minimum of pods', async () => {
-      const program = await runEks('prod');
-      assert.equal(threshold(program, 'database-free-storage'), 5 * 1024 ** 3);
-      assert.equal(threshold(program, 'database-freeable-memory'), Math.round(0.4 * 1024 ** 3));
-      // 75% of 4 GiB / 9531392 bytes = 337 connections; 80% of that.
-      assert.equal(threshold(program, 'database-connections'), 269);
-      assert.equal(threshold(program, 'latency-p99'), 1000);
-      assert.equal(threshold(program, 'capacity-below-minimum'), 3);
-    });
+    // Connections: 75% of the class's memory / 9531392 bytes each (84 on 1 GiB, 337 on 4 GiB), 80% of that.
+    const expected = [
+      {
+        what: 'dev (db.t4g.micro, 20 GiB; t3.small instances, 2 at least): a laxer latency',
+        program: () => ec2Stack('dev'),
+        thresholds: {
+          'database-free-storage': 2 * 1024 ** 3,
+          'database-freeable-memory': Math.round(0.1 * 1024 ** 3),
+          'database-connections': 67,
+          'latency-p99': 2,
+          'capacity-below-minimum': 2,
+        },
+      },
+      {
+        what: 'prod (db.t4g.medium, 50 GiB; 3 pods at least)',
+        program: () => runEks('prod'),
+        thresholds: {
+          'database-free-storage': 5 * 1024 ** 3,
+          'database-freeable-memory': Math.round(0.4 * 1024 ** 3),
+          'database-connections': 269,
+          'latency-p99': 1000,
+          'capacity-below-minimum': 3,
+        },
+      },
+    ];
+    for (const { what, program, thresholds } of expected) {
+      it(`${what}: shares of its own database and its own minimum`, async () => {
+        const run = await program();
+        for (const [slug, value] of Object.entries(thresholds))
+          assert.equal(threshold(run, slug), value, slug);
+      });
+    }
   });
 
   it('mails every address of polls:alertEmails from the topic', async () => {

@@ -27,6 +27,22 @@ function rds(metricName: string, settings: DatabaseAlarmSettings): MetricRef {
 
 export function databaseAlarms(settings: DatabaseAlarmSettings): AlarmSpec[] {
   const fiveMinutes = { periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 3 };
+  /** Bytes left (storage, memory) below a share of the total the instance has, for 15 minutes. */
+  const shareBelow = (
+    slug: string,
+    summary: string,
+    metricName: string,
+    totalGib: number,
+    percent: number,
+  ): AlarmSpec => ({
+    slug,
+    summary,
+    measure: { metric: rds(metricName, settings), statistic: 'Minimum' },
+    comparison: 'LessThanThreshold',
+    threshold: Math.round(bytesOfGib(totalGib) * (percent / 100)),
+    ...fiveMinutes,
+    missingData: 'breaching',
+  });
   return [
     {
       slug: 'database-cpu',
@@ -37,24 +53,20 @@ export function databaseAlarms(settings: DatabaseAlarmSettings): AlarmSpec[] {
       ...fiveMinutes,
       missingData: 'missing',
     },
-    {
-      slug: 'database-free-storage',
-      summary: `Database free storage below ${settings.freeStoragePercent}% of the ${settings.allocatedStorageGb} GiB allocated.`,
-      measure: { metric: rds('FreeStorageSpace', settings), statistic: 'Minimum' },
-      comparison: 'LessThanThreshold',
-      threshold: Math.round(bytesOfGib(settings.allocatedStorageGb) * (settings.freeStoragePercent / 100)),
-      ...fiveMinutes,
-      missingData: 'breaching',
-    },
-    {
-      slug: 'database-freeable-memory',
-      summary: `Database freeable memory below ${settings.freeableMemoryPercent}% of the class's ${settings.memoryGib} GiB.`,
-      measure: { metric: rds('FreeableMemory', settings), statistic: 'Minimum' },
-      comparison: 'LessThanThreshold',
-      threshold: Math.round(bytesOfGib(settings.memoryGib) * (settings.freeableMemoryPercent / 100)),
-      ...fiveMinutes,
-      missingData: 'breaching',
-    },
+    shareBelow(
+      'database-free-storage',
+      `Database free storage below ${settings.freeStoragePercent}% of the ${settings.allocatedStorageGb} GiB allocated.`,
+      'FreeStorageSpace',
+      settings.allocatedStorageGb,
+      settings.freeStoragePercent,
+    ),
+    shareBelow(
+      'database-freeable-memory',
+      `Database freeable memory below ${settings.freeableMemoryPercent}% of the class's ${settings.memoryGib} GiB.`,
+      'FreeableMemory',
+      settings.memoryGib,
+      settings.freeableMemoryPercent,
+    ),
     {
       slug: 'database-connections',
       summary: `Database connections above ${settings.connectionsPercent}% of the class's default max_connections.`,

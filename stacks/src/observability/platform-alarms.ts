@@ -120,6 +120,26 @@ export interface ClusterAlarmSettings {
  */
 export function eksAlarms(settings: ClusterAlarmSettings): AlarmSpec[] {
   const cluster = { ClusterName: settings.clusterName };
+  /** A cluster-wide count of something wrong that is above zero in `datapoints` of 5 minutes. */
+  const anyInCluster = (
+    slug: string,
+    summary: string,
+    metricName: string,
+    datapoints: number,
+  ): AlarmSpec => ({
+    slug,
+    summary,
+    measure: {
+      metric: { namespace: 'ContainerInsights', metricName, dimensions: cluster },
+      statistic: 'Maximum',
+    },
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    periodSeconds: 60,
+    evaluationPeriods: 5,
+    datapointsToAlarm: datapoints,
+    missingData: 'breaching',
+  });
   return [
     {
       slug: 'capacity-below-minimum',
@@ -139,42 +159,18 @@ export function eksAlarms(settings: ClusterAlarmSettings): AlarmSpec[] {
       datapointsToAlarm: 10,
       missingData: 'breaching',
     },
-    {
-      slug: 'failed-nodes',
-      summary: 'A node reports a failing condition (not ready, memory, disk or PID pressure).',
-      measure: {
-        metric: {
-          namespace: 'ContainerInsights',
-          metricName: 'cluster_failed_node_count',
-          dimensions: cluster,
-        },
-        statistic: 'Maximum',
-      },
-      comparison: 'GreaterThanThreshold',
-      threshold: 0,
-      periodSeconds: 60,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 5,
-      missingData: 'breaching',
-    },
-    {
-      slug: 'crash-looping-containers',
-      summary: 'A container in the cluster keeps restarting (CrashLoopBackOff).',
-      measure: {
-        metric: {
-          namespace: 'ContainerInsights',
-          metricName: 'pod_container_status_waiting_reason_crash_loop_back_off',
-          dimensions: cluster,
-        },
-        statistic: 'Maximum',
-      },
-      comparison: 'GreaterThanThreshold',
-      threshold: 0,
-      periodSeconds: 60,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      missingData: 'breaching',
-    },
+    anyInCluster(
+      'failed-nodes',
+      'A node reports a failing condition (not ready, memory, disk or PID pressure).',
+      'cluster_failed_node_count',
+      5,
+    ),
+    anyInCluster(
+      'crash-looping-containers',
+      'A container in the cluster keeps restarting (CrashLoopBackOff).',
+      'pod_container_status_waiting_reason_crash_loop_back_off',
+      3,
+    ),
   ];
 }
 
