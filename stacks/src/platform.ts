@@ -1,7 +1,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config';
 import type { Database } from './database';
-import type { PlatformTelemetry } from './observability/monitoring';
+import type { PlatformTelemetry } from './observability/telemetry';
 import type { Network } from './network';
 import type { Registry } from './registry';
 import type { AppSecrets } from './secrets';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { routeParse, savedQueries, accessLogFilters } from '../src/observability/access-log';
 import { estimatedMaxConnections, instanceClassMemoryGib } from '../src/observability/database-capacity';
-import { cdnAlarm } from '../src/observability/platform-alarms';
+import { cdnAlarm } from '../src/observability/cdn-alarm';
 import { awsPublishes } from './support/cloudwatch-catalog';
 import { runbookSections } from './support/runbook';
 

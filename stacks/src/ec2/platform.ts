@@ -5,7 +5,7 @@ import { postgresPort } from '../database';
 import { CONTAINER_PORT, healthPaths, stopTimeoutSeconds } from '../service-contract';
 import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { encryptedRootVolume, imdsV2Only } from '../instance-hardening';
-import { metricNamespace, type PlatformTelemetry } from '../observability/monitoring';
+import { metricNamespace, type PlatformTelemetry } from '../observability/telemetry';
 import { named } from '../tags';
 import { InstanceRole } from './instance-role';
 import { LoadBalancer } from './load-balancer';

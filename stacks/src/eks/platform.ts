@@ -6,7 +6,7 @@ import { workloadSettings } from '../k8s/settings-from-config';
 import { deploymentName } from '../k8s/deployment';
 import { serviceName } from '../k8s/service';
 import { selectorLabels } from '../k8s/settings';
-import { metricNamespace, type PlatformTelemetry } from '../observability/monitoring';
+import { metricNamespace, type PlatformTelemetry } from '../observability/telemetry';
 import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { ClusterAdmins } from './access';
 import { ClusterAddons, nodeAddonNames, workloadAddonNames } from './addons';

@@ -1,3 +1,4 @@
+import type * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 
 /** One CloudWatch metric: its namespace, name and the dimensions that pick one series of it. */
@@ -40,4 +41,38 @@ export interface AlarmSpec {
 /** The path of an alarm's runbook section, as its description gives it. */
 export function runbookLink(slug: string): string {
   return `docs/runbook.md#${slug}`;
+}
+
+function metricStat(metric: MetricRef, statistic: string, periodSeconds: number) {
+  return {
+    namespace: metric.namespace,
+    metricName: metric.metricName,
+    dimensions: metric.dimensions,
+    period: periodSeconds,
+    stat: statistic,
+  };
+}
+
+/** The MetricAlarm inputs that say what is measured: a statistic, or a percentage computed by metric math. */
+export function measuredBy(spec: AlarmSpec): aws.cloudwatch.MetricAlarmArgs {
+  const { measure } = spec;
+  if ('metric' in measure) {
+    const percentile = /^p\d/.test(measure.statistic);
+    return {
+      namespace: measure.metric.namespace,
+      metricName: measure.metric.metricName,
+      dimensions: measure.metric.dimensions,
+      period: spec.periodSeconds,
+      ...(percentile ? { extendedStatistic: measure.statistic } : { statistic: measure.statistic }),
+    };
+  }
+  const { part, whole } = measure.percentOf;
+  return {
+    metricQueries: [
+      { id: 'part', metric: metricStat(part, 'Sum', spec.periodSeconds), returnData: false },
+      { id: 'whole', metric: metricStat(whole, 'Sum', spec.periodSeconds), returnData: false },
+      // A count CloudWatch only publishes when non-zero (5xx) is absent, not 0, in a quiet minute.
+      { id: 'percent', expression: '100 * FILL(part, 0) / whole', label: 'percent', returnData: true },
+    ],
+  };
 }

@@ -2,29 +2,15 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from '../config';
 import type { Tags } from '../tags';
-import { runbookLink, type AlarmSpec, type MetricRef } from './alarm-spec';
-import { accessLogAlarms, accessLogFilters, savedQueries, type AccessLogSource } from './access-log';
+import { accessLogAlarms, accessLogFilters, savedQueries } from './access-log';
+import { measuredBy, runbookLink, type AlarmSpec } from './alarm-spec';
+import { cdnAlarm } from './cdn-alarm';
+import { eksAlarms } from './cluster-alarms';
 import { dashboardBody, type DashboardInputs } from './dashboard';
 import { databaseAlarms } from './database-alarms';
 import { instanceClassMemoryGib } from './database-capacity';
-import { cdnAlarm, ec2Alarms, eksAlarms } from './platform-alarms';
-
-/** What each platform tells the Monitoring tier about itself. */
-export type PlatformTelemetry =
-  | {
-      kind: 'ec2';
-      loadBalancer: pulumi.Output<string>;
-      targetGroup: pulumi.Output<string>;
-      autoScalingGroupName: pulumi.Output<string>;
-      accessLog: AccessLogSource;
-    }
-  | {
-      kind: 'eks';
-      clusterName: pulumi.Output<string>;
-      namespace: string;
-      serviceName: string;
-      accessLog: AccessLogSource;
-    };
+import { ec2Alarms } from './load-balancer-alarms';
+import { metricNamespace, type PlatformTelemetry } from './telemetry';
 
 export interface MonitoringArgs {
   config: StackConfig;
@@ -35,47 +21,8 @@ export interface MonitoringArgs {
   tags: Tags;
 }
 
-/** The stack's own CloudWatch namespace: access log metrics and the service's scraped metrics. */
-export function metricNamespace(config: Pick<StackConfig, 'project' | 'stack'>): string {
-  return `${config.project}/${config.stack}`;
-}
-
 /** The region CloudFront publishes its metrics in. */
 const cloudFrontMetricsRegion = 'us-east-1';
-
-function metricStat(metric: MetricRef, statistic: string, periodSeconds: number) {
-  return {
-    namespace: metric.namespace,
-    metricName: metric.metricName,
-    dimensions: metric.dimensions,
-    period: periodSeconds,
-    stat: statistic,
-  };
-}
-
-/** The MetricAlarm inputs that say what is measured: a statistic, or a percentage computed by metric math. */
-function measuredBy(spec: AlarmSpec): aws.cloudwatch.MetricAlarmArgs {
-  const { measure } = spec;
-  if ('metric' in measure) {
-    const percentile = /^p\d/.test(measure.statistic);
-    return {
-      namespace: measure.metric.namespace,
-      metricName: measure.metric.metricName,
-      dimensions: measure.metric.dimensions,
-      period: spec.periodSeconds,
-      ...(percentile ? { extendedStatistic: measure.statistic } : { statistic: measure.statistic }),
-    };
-  }
-  const { part, whole } = measure.percentOf;
-  return {
-    metricQueries: [
-      { id: 'part', metric: metricStat(part, 'Sum', spec.periodSeconds), returnData: false },
-      { id: 'whole', metric: metricStat(whole, 'Sum', spec.periodSeconds), returnData: false },
-      // A count CloudWatch only publishes when non-zero (5xx) is absent, not 0, in a quiet minute.
-      { id: 'percent', expression: '100 * FILL(part, 0) / whole', label: 'percent', returnData: true },
-    ],
-  };
-}
 
 /**
  * Notifications, alarms, access log metrics, saved Logs Insights queries and the dashboard of one stack.
