@@ -209,6 +209,7 @@ describe('monitoring', () => {
           const queries = program.ofType('aws:cloudwatch/queryDefinition:QueryDefinition');
           assert.deepEqual(queries.map((query) => query.name).sort(), [
             'polls-monitoring-errors',
+            'polls-monitoring-latency-by-route',
             'polls-monitoring-server-errors-by-route',
             'polls-monitoring-slow-requests',
           ]);

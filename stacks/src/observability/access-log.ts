@@ -98,6 +98,16 @@ export function savedQueries(source: AccessLogSource, slowRequestMs: number): Sa
       ].join('\n| '),
     },
     {
+      suffix: 'latency-by-route',
+      title: 'Requests and latency by route',
+      query: [
+        accessLines,
+        `parse ${p}path ${routeParse}`,
+        `stats count(*) as requests, pct(${p}durationMs, 50) as p50, pct(${p}durationMs, 99) as p99 by ${p}method, area, action`,
+        'sort requests desc',
+      ].join('\n| '),
+    },
+    {
       suffix: 'slow-requests',
       title: `Requests slower than ${slowRequestMs} ms`,
       query: [
