@@ -13,6 +13,7 @@ import {
   type Parser,
 } from './config-parsers';
 import { defaultKubernetesVersion, standardSupportEnds } from './eks/kubernetes-versions';
+import { instanceClassMemoryGib } from './observability/database-capacity';
 
 export type Platform = 'ec2' | 'eks';
 
@@ -52,6 +53,15 @@ export interface StackConfig {
   clusterPublicAccessCidrs: string[];
   /** IAM principals (role or user ARNs) that administer the EKS cluster; required on eks. */
   clusterAdmins: string[];
+  /** Addresses the stack's alarm topic mails (each confirms its subscription once). */
+  alertEmails: string[];
+  /** Alarm thresholds; the database ones are shares of what the instance class has (observability/). */
+  alarmErrorRatePercent: number;
+  alarmLatencyP99Ms: number;
+  alarmDbCpuPercent: number;
+  alarmDbFreeStoragePercent: number;
+  alarmDbFreeableMemoryPercent: number;
+  alarmDbConnectionsPercent: number;
 }
 
 /** Retention periods CloudWatch Logs accepts. */
@@ -64,6 +74,7 @@ const vpcCidr = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?
 const hostName = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const iamPrincipalArn = /^arn:aws[a-z-]*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]+$/;
 const ec2InstanceType = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const emailAddress = /^[^@\s]+@[^@\s]+\.[a-z]{2,63}$/i;
 
 /** The parser of every `polls:` key; its defaults are the ones Pulumi.yaml declares (a test keeps them equal). */
 const schema = {
@@ -98,6 +109,13 @@ const schema = {
   clusterEndpointPublicAccess: boolean(true),
   clusterPublicAccessCidrs: listOf(['0.0.0.0/0'], ipv4Cidr, 'IPv4 CIDR blocks'),
   clusterAdmins: listOf([], iamPrincipalArn, 'IAM role or user ARNs (arn:aws:iam::<account>:role/…)'),
+  alertEmails: listOf([], emailAddress, 'e-mail addresses'),
+  alarmErrorRatePercent: integer(5, 1, 100),
+  alarmLatencyP99Ms: integer(1000, 50, 60000),
+  alarmDbCpuPercent: integer(80, 10, 100),
+  alarmDbFreeStoragePercent: integer(10, 1, 90),
+  alarmDbFreeableMemoryPercent: integer(10, 1, 90),
+  alarmDbConnectionsPercent: integer(80, 10, 100),
 } satisfies { [Key in keyof Omit<StackConfig, 'project' | 'stack'>]-?: Parser<StackConfig[Key]> };
 
 export type ConfigKey = keyof typeof schema;
@@ -183,6 +201,13 @@ export function loadStackConfig(): StackConfig {
     clusterEndpointPublicAccess: read('clusterEndpointPublicAccess'),
     clusterPublicAccessCidrs: read('clusterPublicAccessCidrs'),
     clusterAdmins: read('clusterAdmins'),
+    alertEmails: read('alertEmails'),
+    alarmErrorRatePercent: read('alarmErrorRatePercent'),
+    alarmLatencyP99Ms: read('alarmLatencyP99Ms'),
+    alarmDbCpuPercent: read('alarmDbCpuPercent'),
+    alarmDbFreeStoragePercent: read('alarmDbFreeStoragePercent'),
+    alarmDbFreeableMemoryPercent: read('alarmDbFreeableMemoryPercent'),
+    alarmDbConnectionsPercent: read('alarmDbConnectionsPercent'),
   };
   atLeast('maxReplicas', config.maxReplicas, 'minReplicas', config.minReplicas);
   atLeast('nodeMaxSize', config.nodeMaxSize, 'nodeMinSize', config.nodeMinSize);
@@ -190,6 +215,8 @@ export function loadStackConfig(): StackConfig {
     throw new Error(`polls:logRetentionDays must be one of ${logRetentionChoices.join(', ')}`);
   }
   checkArchitecture(config);
+  // The database alarms are shares of the class's memory: refuse a class whose size is unknown now.
+  instanceClassMemoryGib(config.dbInstanceClass);
   if (config.platform === 'eks' && config.clusterAdmins.length === 0) {
     throw new Error(
       'polls:clusterAdmins is required on eks: the IAM role or user ARNs that administer the cluster, ' +

@@ -39,6 +39,8 @@ const storageGrowthFactor = 5;
  */
 export class Database extends pulumi.ComponentResource {
   readonly endpoint: pulumi.Output<string>;
+  /** The instance's name in RDS: the DBInstanceIdentifier dimension of its CloudWatch metrics. */
+  readonly identifier: pulumi.Output<string>;
   readonly address: pulumi.Output<string>;
   readonly port: pulumi.Output<number>;
   readonly securityGroupId: pulumi.Output<string>;
@@ -110,6 +112,7 @@ export class Database extends pulumi.ComponentResource {
     );
 
     this.endpoint = instance.endpoint;
+    this.identifier = instance.identifier;
     this.address = instance.address;
     this.port = instance.port;
     this.securityGroupId = securityGroup.id;

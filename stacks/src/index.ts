@@ -6,7 +6,8 @@ import { chooseDeployment } from './image-choice';
 import { checkZoneCount, readLastDeploy } from './last-deploy';
 import { EksPlatform } from './eks/platform';
 import { Network } from './network';
-import type { StackOutputs } from './platform';
+import { Monitoring } from './observability/monitoring';
+import type { PlatformOutputs, StackOutputs } from './platform';
 import { Registry } from './registry';
 import { AppSecrets } from './secrets';
 import { stackTags } from './tags';
@@ -55,18 +56,25 @@ async function deploy(): Promise<StackOutputs> {
 
   const { image } = deployment;
   const platformArgs = { config, image, network, registry, database, appSecrets, tags };
-  if (config.platform === 'ec2') {
-    const platform = new Ec2Platform('polls', platformArgs);
-    return { ...outputs, image, url: platform.url, rollout: platform.rollout };
-  }
-  const platform = new EksPlatform('polls', platformArgs);
-  return {
-    ...outputs,
-    image,
-    url: platform.url,
-    rollout: platform.rollout,
-    kubeconfig: pulumi.secret(platform.kubeconfig),
+  const watch = (platform: PlatformOutputs) => {
+    const monitoring = new Monitoring('polls-monitoring', {
+      config,
+      databaseIdentifier: database.identifier,
+      platform: platform.telemetry,
+      tags,
+    });
+    return {
+      ...outputs,
+      image,
+      url: platform.url,
+      rollout: platform.rollout,
+      dashboardUrl: monitoring.dashboardUrl,
+      alertTopicArn: monitoring.topicArn,
+    };
   };
+  if (config.platform === 'ec2') return watch(new Ec2Platform('polls', platformArgs));
+  const platform = new EksPlatform('polls', platformArgs);
+  return { ...watch(platform), kubeconfig: pulumi.secret(platform.kubeconfig) };
 }
 
 export = deploy;

@@ -1,6 +1,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from './config';
 import type { Database } from './database';
+import type { PlatformTelemetry } from './observability/telemetry';
 import type { Network } from './network';
 import type { Registry } from './registry';
 import type { AppSecrets } from './secrets';
@@ -28,6 +29,8 @@ export interface PlatformOutputs {
   /** Where users reach the site: https://domain when a domain is set, otherwise the load balancer's http URL. */
   url: pulumi.Output<string>;
   rollout: pulumi.Output<Rollout>;
+  /** What the Monitoring tier watches: the platform's metrics, dimensions and access log. */
+  telemetry: PlatformTelemetry;
 }
 
 /** The stack outputs docs/architecture.md promises. */
@@ -44,4 +47,8 @@ export interface StackOutputs {
   rollout?: pulumi.Output<Rollout>;
   /** eks only, as a secret. */
   kubeconfig?: pulumi.Output<string>;
+  /** The stack's CloudWatch dashboard (absent until the first image is deployed). */
+  dashboardUrl?: pulumi.Output<string>;
+  /** The SNS topic every alarm notifies: subscribe chat or paging endpoints to it (docs/runbook.md). */
+  alertTopicArn?: pulumi.Output<string>;
 }

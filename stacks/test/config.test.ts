@@ -112,6 +112,21 @@ describe('stack config', () => {
       /^polls:nodeInstanceType m7g\.large runs arm64/,
     ],
     ['a misspelt key', { azcount: '3' }, /^unknown config polls:azcount/],
+    [
+      'an alert address that is not one',
+      { alertEmails: '["oncall"]' },
+      /^polls:alertEmails must hold only e-mail/,
+    ],
+    [
+      'an error rate above 100%',
+      { alarmErrorRatePercent: '150' },
+      /^polls:alarmErrorRatePercent must be between 1/,
+    ],
+    [
+      'a database class whose memory the alarms cannot know',
+      { dbInstanceClass: 'db.x2g.large' },
+      /^polls:dbInstanceClass db\.x2g\.large has no memory size/,
+    ],
   ];
   for (const [what, overrides, message] of invalid) {
     it(`rejects ${what}, naming the key`, () => {

@@ -77,17 +77,34 @@ describe('day-2 scenarios: successive deploys of one stack', () => {
         assert.deepEqual(changesOf(result(stack, 'someone else (or Jenkins) runs `pulumi up`')), []);
       });
 
-      it('replicas and the database class change in place', () => {
+      it('replicas and the database class change in place, with the alarm on the minimum', () => {
         const replicas = changesOf(result(stack, 'min/max replicas changed'));
-        assert.deepEqual(ofKind(replicas, 'update'), [
-          stack === 'dev'
-            ? 'aws:autoscaling/group:Group::polls-asg'
-            : 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler::polls-service-hpa',
-        ]);
+        assert.deepEqual(
+          ofKind(replicas, 'update').sort(),
+          [
+            stack === 'dev'
+              ? 'aws:autoscaling/group:Group::polls-asg'
+              : 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler::polls-service-hpa',
+            'aws:cloudwatch/metricAlarm:MetricAlarm::polls-monitoring-capacity-below-minimum',
+          ].sort(),
+        );
+        // The memory and connection alarms are shares of the class: they follow it.
         const database = changesOf(result(stack, 'database instance class changed'));
         assert.deepEqual(
           database.map(({ key, change, inputs }) => [key, change, inputs]),
-          [['aws:rds/instance:Instance::polls-db-instance', 'update', ['instanceClass']]],
+          [
+            ['aws:rds/instance:Instance::polls-db-instance', 'update', ['instanceClass']],
+            [
+              'aws:cloudwatch/metricAlarm:MetricAlarm::polls-monitoring-database-freeable-memory',
+              'update',
+              ['alarmDescription', 'threshold'],
+            ],
+            [
+              'aws:cloudwatch/metricAlarm:MetricAlarm::polls-monitoring-database-connections',
+              'update',
+              ['threshold'],
+            ],
+          ],
         );
       });
 
@@ -144,6 +161,6 @@ describe('day-2 scenarios: successive deploys of one stack', () => {
     const updated = ofKind(changes, 'update');
     assert.ok(updated.includes('aws:eks/cluster:Cluster::polls-cluster'));
     assert.ok(updated.includes('aws:eks/nodeGroup:NodeGroup::polls-nodes'));
-    assert.equal(updated.filter((key) => key.startsWith('aws:eks/addon:Addon::')).length, 5);
+    assert.equal(updated.filter((key) => key.startsWith('aws:eks/addon:Addon::')).length, 6);
   });
 });

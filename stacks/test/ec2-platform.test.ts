@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { tlsPolicy } from '../src/ec2/certificate';
-import { healthCheckGraceSeconds } from '../src/ec2/platform';
+import { healthCheckGraceSeconds, metricEventRetentionDays } from '../src/ec2/platform';
 import { sessionManagerPolicyArn } from '../src/ec2/instance-role';
 import { drainSeconds } from '../src/service-contract';
 import { testSite, ec2Stack } from './support/ec2-stacks';
@@ -143,7 +143,24 @@ for (const stack of ['dev', 'prod'] as const) {
       assert.equal(loadBalancer.dropInvalidHeaderFields, true);
     });
 
-    it('grants the instance role only its repository, its secret, its log group and Session Manager', () => {
+    it('lets the instances write their service logs and the CloudWatch agent’s metric events, nothing else', () => {
+      const document = JSON.parse(String(run.one('aws:iam/rolePolicy:RolePolicy').inputs.policy)) as {
+        Statement: PolicyStatement[];
+      };
+      const logs = document.Statement.find((statement) => statement.Sid === 'WriteServiceLogs')!;
+      const group = (name: string) => mockArn('aws:cloudwatch/logGroup:LogGroup', name);
+      assert.deepEqual(logs.Resource, [
+        group('polls-logs'),
+        `${group('polls-logs')}:*`,
+        group('polls-metrics-logs'),
+        `${group('polls-metrics-logs')}:*`,
+      ]);
+      const metrics = run.named('polls-metrics-logs', 'aws:cloudwatch/logGroup:LogGroup').inputs;
+      assert.equal(metrics.name, `/polls/${stack}/metrics`);
+      assert.equal(metrics.retentionInDays, metricEventRetentionDays);
+    });
+
+    it('grants the instance role only its repository, its secret, its log groups and Session Manager', () => {
       const document = JSON.parse(String(run.one('aws:iam/rolePolicy:RolePolicy').inputs.policy)) as {
         Statement: PolicyStatement[];
       };
@@ -174,7 +191,7 @@ for (const stack of ['dev', 'prod'] as const) {
     });
 
     it('ships the service logs to a log group with retention', () => {
-      const logGroup = run.one('aws:cloudwatch/logGroup:LogGroup').inputs;
+      const logGroup = run.named('polls-logs', 'aws:cloudwatch/logGroup:LogGroup').inputs;
       assert.equal(logGroup.name, `/polls/${stack}/service`);
       assert.equal(logGroup.retentionInDays, stack === 'prod' ? 90 : 7);
       assert.match(decodedUserData(template()), new RegExp(`awslogs-group="\\$LOG_GROUP"`));

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { renderUserData, type BootSettings } from '../src/ec2/user-data';
+import { agentConfig, renderUserData, type BootSettings } from '../src/ec2/user-data';
+import { emfProcessor } from '../src/observability/service-metrics';
+import { METRICS_PORT } from '../src/service-contract';
 import { drainSeconds } from '../src/service-contract';
 
 const settings: BootSettings = {
@@ -8,6 +10,8 @@ const settings: BootSettings = {
   region: 'eu-west-1',
   secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:polls-app-AbCdEf',
   logGroupName: '/polls/dev/service',
+  metricsLogGroupName: '/polls/dev/metrics',
+  metricNamespace: 'polls/dev',
 };
 
 /** The body of a quoted here-document the user data writes to a file. */
@@ -67,6 +71,26 @@ describe('ec2 user data', () => {
     const stopTimeout = Number(/^STOP_TIMEOUT=(\d+)$/m.exec(conf)?.[1]);
     assert.ok(stopTimeout > drainSeconds, `STOP_TIMEOUT=${stopTimeout}`);
     assert.match(control, /--stop-timeout "\$STOP_TIMEOUT"/);
+  });
+
+  it('runs the CloudWatch agent on the scrape config it writes, publishing to the metrics log group', () => {
+    const written = JSON.parse(hereDocument(script, 'POLLS_AGENT')) as ReturnType<typeof agentConfig>;
+    assert.deepEqual(written, agentConfig(settings));
+    const prometheus = (written as { logs: { metrics_collected: { prometheus: Record<string, unknown> } } })
+      .logs.metrics_collected.prometheus;
+    assert.equal(prometheus.log_group_name, '/polls/dev/metrics');
+    assert.deepEqual(prometheus.emf_processor, emfProcessor('polls/dev'));
+    assert.match(script, new RegExp(`cat >${String(prometheus.prometheus_config_path)} <<'POLLS_SCRAPE'`));
+    assert.match(script, /^dnf install -y docker amazon-cloudwatch-agent$/m);
+    assert.match(
+      script,
+      /amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:\/opt\/aws\/amazon-cloudwatch-agent\/etc\/polls-agent\.json/,
+    );
+  });
+
+  it('publishes the metrics port on the loopback only, for the agent and nobody else', () => {
+    assert.match(hereDocument(script, 'POLLS_CONF'), new RegExp(`^METRICS_PORT=${METRICS_PORT}$`, 'm'));
+    assert.match(control, /--publish "127\.0\.0\.1:\$METRICS_PORT:\$METRICS_PORT"/);
   });
 
   it('logs in to ECR only for ECR images', () => {

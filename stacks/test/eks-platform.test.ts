@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { controlPlaneLogTypes } from '../src/eks/cluster';
 import { certManagerChart } from '../src/eks/certificates';
+import { containerInsightsConfiguration, containerInsightsLogGroups } from '../src/eks/container-insights';
 import { ingressControllerChart } from '../src/eks/ingress-controller';
 import { semanticProblems, type LooseObject } from '../src/k8s/checks';
 import { schemaProblems } from '../src/k8s/schema';
+import { selectorLabels } from '../src/k8s/settings';
+import { settingsFor } from './k8s-fixtures';
 import { isSecretWrapper, plainStrings, revealed } from './support/inputs';
-import { mockSecretMarker } from './support/mock-aws';
+import { mockArn, mockSecretMarker } from './support/mock-aws';
 import { deployerRole, loadBalancerHostname, operatorRole, runEks, site } from './support/eks-stacks';
 import type { ProgramRun, RecordedResource } from './support/program';
 
@@ -48,7 +51,7 @@ describe('eks platform (prod config with a domain)', () => {
     });
     assert.deepEqual(cluster.enabledClusterLogTypes, controlPlaneLogTypes);
     assert.equal(controlPlaneLogTypes.length, 5);
-    const logGroup = inputs(run.one('aws:cloudwatch/logGroup:LogGroup'));
+    const logGroup = inputs(run.named('polls-control-plane-logs', 'aws:cloudwatch/logGroup:LogGroup'));
     assert.equal(logGroup.name, `/aws/eks/${cluster.name}/cluster`);
     assert.equal(logGroup.retentionInDays, 90);
   });
@@ -73,7 +76,13 @@ describe('eks platform (prod config with a domain)', () => {
     const trusted = run
       .ofType('aws:iam/role:Role')
       .map((role) => JSON.parse(inputs(role).assumeRolePolicy).Statement[0].Principal.Service);
-    assert.deepEqual(trusted.sort(), ['ec2.amazonaws.com', 'eks.amazonaws.com', 'pods.eks.amazonaws.com']);
+    // Pod Identity roles: cert-manager's (DNS validation) and the CloudWatch agents'.
+    assert.deepEqual(trusted.sort(), [
+      'ec2.amazonaws.com',
+      'eks.amazonaws.com',
+      'pods.eks.amazonaws.com',
+      'pods.eks.amazonaws.com',
+    ]);
     const attached = run
       .ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment')
       .map((attachment) => inputs(attachment).policyArn.split('/').pop());
@@ -82,6 +91,7 @@ describe('eks platform (prod config with a domain)', () => {
       'AmazonEKSClusterPolicy',
       'AmazonEKSWorkerNodePolicy',
       'AmazonEKS_CNI_Policy',
+      'CloudWatchAgentServerPolicy',
     ]);
   });
 
@@ -135,6 +145,7 @@ describe('eks platform (prod config with a domain)', () => {
   it('installs the add-ons, metrics-server included, with network policy enforcement in vpc-cni', () => {
     const addons = run.ofType('aws:eks/addon:Addon');
     assert.deepEqual(addons.map((addon) => inputs(addon).addonName).sort(), [
+      'amazon-cloudwatch-observability',
       'coredns',
       'eks-pod-identity-agent',
       'kube-proxy',
@@ -145,10 +156,58 @@ describe('eks platform (prod config with a domain)', () => {
     assert.deepEqual(JSON.parse(inputs(vpcCni).configurationValues), { enableNetworkPolicy: 'true' });
     const nodeGroup = run.one('aws:eks/nodeGroup:NodeGroup').name;
     for (const addon of addons.filter((addon) =>
-      ['coredns', 'metrics-server'].includes(inputs(addon).addonName),
+      ['coredns', 'metrics-server', 'amazon-cloudwatch-observability'].includes(inputs(addon).addonName),
     )) {
       assert.ok(addon.dependsOn.includes(nodeGroup), `${addon.name} waits for the nodes`);
     }
+  });
+
+  it('installs the CloudWatch Observability add-on with its own role, scraping the service’s web pods', () => {
+    const addon = run
+      .ofType('aws:eks/addon:Addon')
+      .find((each) => inputs(each).addonName === 'amazon-cloudwatch-observability')!;
+    const configuration: Json = JSON.parse(inputs(addon).configurationValues);
+    assert.deepEqual(
+      configuration,
+      containerInsightsConfiguration({
+        metricNamespace: 'polls/prod',
+        workloadNamespace: 'polls',
+        webPodLabels: selectorLabels(settingsFor({ instance: 'prod' }), 'web'),
+      }),
+    );
+    assert.equal(configuration.containerLogs.enabled, true);
+    assert.equal(
+      configuration.agent.config.logs.metrics_collected.kubernetes.enhanced_container_insights,
+      true,
+    );
+    const [association] = inputs(addon).podIdentityAssociations;
+    assert.equal(association.serviceAccount, 'cloudwatch-agent');
+    const role = run.resources.find(
+      (resource) => association.roleArn === mockArn(resource.type, resource.name),
+    )!;
+    assert.ok(
+      run
+        .ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment')
+        .some(
+          (attachment) =>
+            inputs(attachment).role === role.name &&
+            inputs(attachment).policyArn === 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy',
+        ),
+    );
+    assert.ok(addon.dependsOn.includes(run.one('aws:eks/nodeGroup:NodeGroup').name));
+  });
+
+  it('creates the add-on’s log groups first, so container logs are kept polls:logRetentionDays', () => {
+    const groups = run
+      .ofType('aws:cloudwatch/logGroup:LogGroup')
+      .filter((group) => String(inputs(group).name).startsWith('/aws/containerinsights/'));
+    assert.deepEqual(
+      groups.map((group) => inputs(group).name).sort(),
+      containerInsightsLogGroups.map((kind) => `/aws/containerinsights/polls-prod/${kind}`).sort(),
+    );
+    for (const group of groups) assert.equal(inputs(group).retentionInDays, 90);
+    const addon = run.ofType('aws:eks/addon:Addon').find((each) => each.name === 'polls-insights-addon')!;
+    for (const group of groups) assert.ok(addon.dependsOn.includes(group.name), group.name);
   });
 
   it('lets only the cluster security group reach the database, on 5432', () => {
@@ -229,7 +288,7 @@ describe('eks platform (prod config with a domain)', () => {
 
   it('creates Kubernetes objects that pass the schemas and the semantic checks', () => {
     const objects = kubernetesObjects(run);
-    assert.equal(objects.length, 12);
+    assert.equal(objects.length, 13);
     assert.deepEqual(schemaProblems(objects), []);
     assert.deepEqual(semanticProblems(objects), []);
   });

@@ -59,8 +59,8 @@ const brokenWorkloads: Array<[string, (objects: LooseObject[]) => void, RegExp]>
   ['no readiness probe', (o) => delete webContainer(o).readinessProbe, /no HTTP readiness probe/],
   [
     'a liveness probe on a port the container lacks',
-    (o) => (webContainer(o).livenessProbe.httpGet.port = 'metrics'),
-    /liveness probe port metrics is not a container port/,
+    (o) => (webContainer(o).livenessProbe.httpGet.port = 'admin'),
+    /liveness probe port admin is not a container port/,
   ],
   [
     'a readiness probe on the liveness path',

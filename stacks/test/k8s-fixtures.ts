@@ -18,6 +18,7 @@ export function settingsFor(overrides: Partial<WorkloadSettings> = {}): Workload
     logLevel: 'info',
     databaseSsl: 'require',
     databaseCidrs: ['10.0.0.0/16'],
+    nodeCidrs: ['10.0.0.0/16'],
     databasePort: 5432,
     ingressController,
     ...overrides,

@@ -21,7 +21,7 @@ function parseFiles(files: Map<string, string>): LooseObject[] {
 describe('k8s YAML rendering', () => {
   it('writes YAML that passes the Kubernetes schemas and the semantic checks', () => {
     const objects = parseFiles(renderFiles(workloadFor()));
-    assert.equal(objects.length, 12);
+    assert.equal(objects.length, 13);
     assert.deepEqual(schemaProblems(objects), []);
     assert.deepEqual(semanticProblems(objects), []);
   });

@@ -24,7 +24,10 @@ describe('k8s workload objects', () => {
     assert.equal(container?.livenessProbe?.httpGet?.path, '/healthz');
     assert.equal(container?.startupProbe?.httpGet?.path, '/healthz');
     assert.deepEqual(container?.command, ['node', 'service/dist/bin/serve.js']);
-    assert.deepEqual(container?.ports, [{ name: 'http', containerPort: 3000, protocol: 'TCP' }]);
+    assert.deepEqual(container?.ports, [
+      { name: 'http', containerPort: 3000, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9464, protocol: 'TCP' },
+    ]);
   });
 
   it('give the server the environment the service expects, secrets only by reference', () => {
@@ -121,7 +124,7 @@ describe('k8s workload objects', () => {
     assert.equal(ingress.metadata?.annotations, undefined);
   });
 
-  it('lets traffic in only from the ingress controller and out only to DNS and the database', () => {
+  it('lets traffic in only from the ingress controller (and the nodes to the metrics port), out only to DNS and the database', () => {
     const policies = workloadFor().networkPolicies;
     const ingressSources = policies
       .flatMap((policy) => policy.spec?.ingress ?? [])
@@ -136,7 +139,11 @@ describe('k8s workload objects', () => {
           },
         },
       },
+      { ipBlock: { cidr: '10.0.0.0/16' } },
     ]);
+    const metricsRule = policies.find((policy) => policy.metadata?.name === 'polls-from-metrics-scrapers')
+      ?.spec?.ingress?.[0];
+    assert.deepEqual(metricsRule?.ports, [{ protocol: 'TCP', port: 9464 }]);
     const egressPorts = policies
       .flatMap((policy) => policy.spec?.egress ?? [])
       .flatMap((rule) => rule.ports ?? []);

@@ -8,19 +8,19 @@ export interface InstanceRoleArgs {
   repositoryArn: pulumi.Input<string>;
   /** The Secrets Manager secret holding the service's secret environment. */
   secretArn: pulumi.Input<string>;
-  /** The log group the containers write to. */
-  logGroupArn: pulumi.Input<string>;
+  /** The log groups the instance writes to: the containers' logs, the CloudWatch agent's metric events. */
+  logGroupArns: pulumi.Input<string>[];
   tags: Tags;
 }
 
 /** AWS's policy for Session Manager: the agent's channel, no inbound port, no SSH key. */
 export const sessionManagerPolicyArn = 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore';
 
-/** The statements of the instances' own policy: pull one repository, read one secret, write one log group. */
+/** The statements of the instances' own policy: pull one repository, read one secret, write its log groups. */
 export function instancePolicyDocument(
   repositoryArn: string,
   secretArn: string,
-  logGroupArn: string,
+  logGroupArns: string[],
 ): string {
   return JSON.stringify({
     Version: '2012-10-17',
@@ -43,7 +43,7 @@ export function instancePolicyDocument(
         Sid: 'WriteServiceLogs',
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: [logGroupArn, `${logGroupArn}:*`],
+        Resource: logGroupArns.flatMap((arn) => [arn, `${arn}:*`]),
       },
     ],
   });
@@ -76,8 +76,8 @@ export class InstanceRole extends pulumi.ComponentResource {
       {
         role: role.name,
         policy: pulumi
-          .all([args.repositoryArn, args.secretArn, args.logGroupArn])
-          .apply(([repository, secret, logGroup]) => instancePolicyDocument(repository, secret, logGroup)),
+          .all([args.repositoryArn, args.secretArn, pulumi.all(args.logGroupArns)])
+          .apply(([repository, secret, logGroups]) => instancePolicyDocument(repository, secret, logGroups)),
       },
       parent,
     );

@@ -24,6 +24,9 @@ const anywhere = '0.0.0.0/0';
 export class LoadBalancer extends pulumi.ComponentResource {
   readonly securityGroupId: pulumi.Output<string>;
   readonly targetGroupArn: pulumi.Output<string>;
+  /** The ALB's and the target group's ARN suffixes: the dimensions of their CloudWatch metrics. */
+  readonly arnSuffix: pulumi.Output<string>;
+  readonly targetGroupArnSuffix: pulumi.Output<string>;
   /**
    * The listener that forwards to the target group (HTTPS with a domain, after its certificate validates).
    * Until it exists the targets receive no health checks, so whatever waits for healthy targets waits for it.
@@ -155,6 +158,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     this.securityGroupId = securityGroup.id;
     this.targetGroupArn = targetGroup.arn;
+    this.arnSuffix = loadBalancer.arnSuffix;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.registerOutputs({ url: this.url, securityGroupId: this.securityGroupId });
   }
 }

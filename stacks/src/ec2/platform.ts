@@ -5,6 +5,7 @@ import { postgresPort } from '../database';
 import { CONTAINER_PORT, healthPaths, stopTimeoutSeconds } from '../service-contract';
 import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { encryptedRootVolume, imdsV2Only } from '../instance-hardening';
+import { metricNamespace, type PlatformTelemetry } from '../observability/telemetry';
 import { named } from '../tags';
 import { InstanceRole } from './instance-role';
 import { LoadBalancer } from './load-balancer';
@@ -15,6 +16,8 @@ export const healthCheckGraceSeconds = 300;
 /** Seconds after boot before a new instance's metrics count for scaling and instance refresh. */
 const instanceWarmupSeconds = 180;
 const rootVolumeGb = 20;
+/** Days the agent's metric events are kept: the metrics themselves stay in CloudWatch for 15 months. */
+export const metricEventRetentionDays = 3;
 
 /**
  * The service on EC2: an Auto Scaling group of Amazon Linux instances in the private subnets, each running
@@ -23,6 +26,7 @@ const rootVolumeGb = 20;
 export class Ec2Platform extends pulumi.ComponentResource implements PlatformOutputs {
   readonly url: pulumi.Output<string>;
   readonly rollout: pulumi.Output<Rollout>;
+  readonly telemetry: PlatformTelemetry;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super('polls:ec2:Platform', name, {}, opts);
@@ -35,12 +39,19 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
       parent,
     );
 
+    // The CloudWatch agent's EMF events: CloudWatch makes metrics of them, so a short retention is enough.
+    const metricsLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-metrics-logs`,
+      { name: `/${config.project}/${config.stack}/metrics`, retentionInDays: metricEventRetentionDays, tags },
+      parent,
+    );
+
     const role = new InstanceRole(
       `${name}-instance`,
       {
         repositoryArn: args.registry.arn,
         secretArn: args.appSecrets.secretArn,
-        logGroupArn: logGroup.arn,
+        logGroupArns: [logGroup.arn, metricsLogGroup.arn],
         tags,
       },
       parent,
@@ -151,13 +162,15 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
     const region = aws.getRegionOutput({}, parent).region;
 
     const userData = pulumi
-      .all([region, args.appSecrets.secretArn, logGroup.name])
-      .apply(([regionName, secretArn, logGroupName]) =>
+      .all([region, args.appSecrets.secretArn, logGroup.name, metricsLogGroup.name])
+      .apply(([regionName, secretArn, logGroupName, metricsLogGroupName]) =>
         renderUserData({
           image: args.image,
           region: regionName,
           secretArn,
           logGroupName,
+          metricsLogGroupName,
+          metricNamespace: metricNamespace(config),
         }),
       );
 
@@ -234,6 +247,14 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
     );
 
     this.url = loadBalancer.url;
+    this.telemetry = {
+      kind: 'ec2',
+      loadBalancer: loadBalancer.arnSuffix,
+      targetGroup: loadBalancer.targetGroupArnSuffix,
+      autoScalingGroupName: group.name,
+      // awslogs writes each JSON line of the service as the event itself.
+      accessLog: { logGroupName: logGroup.name, fieldPrefix: '' },
+    };
     // `pulumi up` returns once the refresh has started; the pipeline waits for it to end.
     this.rollout = group.name.apply((autoScalingGroupName) => ({
       kind: 'instance-refresh' as const,

@@ -1,5 +1,7 @@
+import { emfProcessor, instanceScrapeConfig } from '../observability/service-metrics';
 import {
   CONTAINER_PORT,
+  METRICS_PORT,
   migrateCommand,
   serveCommand,
   serviceEnvironment,
@@ -13,6 +15,9 @@ export interface BootSettings {
   /** ARN of the Secrets Manager secret holding the service's secret environment as JSON. */
   secretArn: string;
   logGroupName: string;
+  /** Where the CloudWatch agent writes the service's scraped metrics (EMF events), and their namespace. */
+  metricsLogGroupName: string;
+  metricNamespace: string;
 }
 
 /** RDS's CA bundle, so the service can verify the database's certificate and host name (verify-full). */
@@ -72,7 +77,7 @@ case "$1" in
     container migrate --rm "$IMAGE" ${migrateCommand.join(' ')}
     ;;
   serve)
-    container serve --name polls --rm --publish "$PORT:$PORT" --stop-timeout "$STOP_TIMEOUT" "$IMAGE" ${serveCommand.join(' ')}
+    container serve --name polls --rm --publish "$PORT:$PORT" --publish "127.0.0.1:$METRICS_PORT:$METRICS_PORT" --stop-timeout "$STOP_TIMEOUT" "$IMAGE" ${serveCommand.join(' ')}
     ;;
 esac
 `;
@@ -95,8 +100,32 @@ TimeoutStartSec=900
 WantedBy=multi-user.target
 `;
 
+const agentDirectory = '/opt/aws/amazon-cloudwatch-agent/etc';
+const scrapeConfigPath = `${agentDirectory}/polls-prometheus.yaml`;
+const agentConfigPath = `${agentDirectory}/polls-agent.json`;
+
 /**
- * The instance's user data: installs Docker, writes the non-secret settings, the control script and a
+ * The CloudWatch agent's configuration: scrape the service's metrics port (the scrape config is JSON, which is
+ * YAML too) and publish the kept series as EMF events to the metrics log group.
+ */
+export function agentConfig(settings: Pick<BootSettings, 'metricsLogGroupName' | 'metricNamespace'>): object {
+  return {
+    logs: {
+      metrics_collected: {
+        prometheus: {
+          cluster_name: settings.metricNamespace,
+          log_group_name: settings.metricsLogGroupName,
+          prometheus_config_path: scrapeConfigPath,
+          emf_processor: emfProcessor(settings.metricNamespace),
+        },
+      },
+      force_flush_interval: 15,
+    },
+  };
+}
+
+/**
+ * The instance's user data: installs Docker and the CloudWatch agent (scraping the service's metrics port), writes the non-secret settings, the control script and a
  * systemd unit that keeps the service running (restarts, reboots), then starts it.
  */
 export function renderUserData(settings: BootSettings): string {
@@ -106,12 +135,21 @@ export function renderUserData(settings: BootSettings): string {
     `SECRET_ID=${shellQuote(settings.secretArn)}`,
     `LOG_GROUP=${shellQuote(settings.logGroupName)}`,
     `PORT=${CONTAINER_PORT}`,
+    `METRICS_PORT=${METRICS_PORT}`,
     `STOP_TIMEOUT=${stopTimeoutSeconds()}`,
   ].join('\n');
   return `#!/bin/bash
 set -euo pipefail
-dnf install -y docker
+dnf install -y docker amazon-cloudwatch-agent
 systemctl enable --now docker
+
+cat >${scrapeConfigPath} <<'POLLS_SCRAPE'
+${JSON.stringify(instanceScrapeConfig(), null, 2)}
+POLLS_SCRAPE
+cat >${agentConfigPath} <<'POLLS_AGENT'
+${JSON.stringify(agentConfig(settings), null, 2)}
+POLLS_AGENT
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${agentConfigPath}
 
 install -d -m 0755 /etc/polls
 curl --fail --silent --show-error --location --retry 5 --output /etc/polls/rds-ca.pem ${rdsCaBundleUrl}

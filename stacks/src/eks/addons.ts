@@ -19,6 +19,21 @@ export const vpcCniConfiguration = { enableNetworkPolicy: 'true' };
 
 const configurations: Record<string, object> = { 'vpc-cni': vpcCniConfiguration };
 
+/**
+ * EKS's default version of an add-on for the cluster's Kubernetes version, so raising the cluster version
+ * moves the add-on with it.
+ */
+export function defaultAddonVersion(
+  cluster: aws.eks.Cluster,
+  addonName: string,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
+  return aws.eks.getAddonVersionOutput(
+    { addonName, kubernetesVersion: cluster.version, mostRecent: false },
+    { parent },
+  ).version;
+}
+
 export interface ClusterAddonsArgs {
   cluster: aws.eks.Cluster;
   addonNames: readonly string[];
@@ -40,16 +55,12 @@ export class ClusterAddons extends pulumi.ComponentResource {
     super('polls:eks:ClusterAddons', name, {}, opts);
     this.addons = args.addonNames.map((addonName) => {
       const configuration = configurations[addonName];
-      const version = aws.eks.getAddonVersionOutput(
-        { addonName, kubernetesVersion: args.cluster.version, mostRecent: false },
-        { parent: this },
-      ).version;
       return new aws.eks.Addon(
         `${name}-${addonName}`,
         {
           clusterName: args.cluster.name,
           addonName,
-          addonVersion: version,
+          addonVersion: defaultAddonVersion(args.cluster, addonName, this),
           resolveConflictsOnCreate: 'OVERWRITE',
           resolveConflictsOnUpdate: 'OVERWRITE',
           ...(configuration && { configurationValues: JSON.stringify(configuration) }),

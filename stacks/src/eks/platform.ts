@@ -4,11 +4,15 @@ import * as pulumi from '@pulumi/pulumi';
 import { postgresPort } from '../database';
 import { workloadSettings } from '../k8s/settings-from-config';
 import { deploymentName } from '../k8s/deployment';
+import { serviceName } from '../k8s/service';
+import { selectorLabels } from '../k8s/settings';
+import { metricNamespace, type PlatformTelemetry } from '../observability/telemetry';
 import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { ClusterAdmins } from './access';
 import { ClusterAddons, nodeAddonNames, workloadAddonNames } from './addons';
 import { CertificateManager } from './certificates';
 import { Cluster } from './cluster';
+import { ContainerInsights } from './container-insights';
 import { IngressController } from './ingress-controller';
 import { kubeconfig } from './kubeconfig';
 import { supportWarning } from './kubernetes-versions';
@@ -25,6 +29,7 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
   /** Secret: it names the cluster and its endpoint; it holds no credentials (`aws eks get-token`). */
   readonly kubeconfig: pulumi.Output<string>;
   readonly clusterName: pulumi.Output<string>;
+  readonly telemetry: PlatformTelemetry;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super('polls:eks:EksPlatform', name, {}, opts);
@@ -129,6 +134,31 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
       },
       parent,
     );
+
+    const insights = new ContainerInsights(
+      `${name}-insights`,
+      {
+        cluster,
+        metricNamespace: metricNamespace(config),
+        workloadNamespace: settings.namespace,
+        webPodLabels: selectorLabels(settings, 'web'),
+        logRetentionDays: config.logRetentionDays,
+        after: [nodes, ...networking],
+        tags,
+      },
+      parent,
+    );
+    this.telemetry = {
+      kind: 'eks',
+      clusterName: cluster.name,
+      namespace: settings.namespace,
+      serviceName: serviceName(settings),
+      accessLog: {
+        logGroupName: insights.applicationLogGroupName,
+        fieldPrefix: 'log_processed.',
+        scope: { field: 'kubernetes.namespace_name', value: settings.namespace },
+      },
+    };
 
     if (site) {
       // The site's name points at the NLB; an alias works at a zone apex too.

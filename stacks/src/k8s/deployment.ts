@@ -1,6 +1,12 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IProbe } from 'kubernetes-models/v1';
-import { CONTAINER_PORT, healthPaths, serveCommand, stopTimeoutSeconds } from '../service-contract';
+import {
+  CONTAINER_PORT,
+  healthPaths,
+  METRICS_PORT,
+  serveCommand,
+  stopTimeoutSeconds,
+} from '../service-contract';
 import { serviceContainer, servicePodSpec } from './pod';
 import { serverResources } from './resources';
 import { componentLabels, selectorLabels, type WorkloadSettings } from './settings';
@@ -62,7 +68,11 @@ export function deployment(settings: WorkloadSettings): IDeployment {
               name: 'web',
               command: [...serveCommand],
               resources: serverResources,
-              ports: [{ name: httpPortName, containerPort: CONTAINER_PORT, protocol: 'TCP' }],
+              ports: [
+                { name: httpPortName, containerPort: CONTAINER_PORT, protocol: 'TCP' },
+                // Internal only: no Service routes it; the CloudWatch agents scrape it (observability/).
+                { name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' },
+              ],
               // Up to 60 s for the first start before liveness may restart the container.
               startupProbe: httpProbe(healthPaths.liveness, { periodSeconds: 2, failureThreshold: 30 }),
               livenessProbe: httpProbe(healthPaths.liveness, { periodSeconds: 10, failureThreshold: 3 }),

@@ -1,5 +1,5 @@
 import type { INetworkPolicy, INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1';
-import { CONTAINER_PORT } from '../service-contract';
+import { CONTAINER_PORT, METRICS_PORT } from '../service-contract';
 import { commonLabels, selectorLabels, type WorkloadSettings } from './settings';
 
 /** Pods of the workload (server and migration Job), whatever their component. */
@@ -24,8 +24,9 @@ function policy(settings: WorkloadSettings, suffix: string, spec: INetworkPolicy
 }
 
 /**
- * Default deny in the namespace, then three openings: the ingress controller to the web pods' port, the
- * workload's pods to cluster DNS, and to the database port. The VPC CNI's network policy agent enforces them.
+ * Default deny in the namespace, then four openings: the ingress controller to the web pods' port, the nodes
+ * (the metrics scrapers on the host network) to their metrics port, the workload's pods to cluster DNS, and
+ * to the database port. The VPC CNI's network policy agent enforces them.
  */
 export function networkPolicies(settings: WorkloadSettings): INetworkPolicy[] {
   const controller = settings.ingressController;
@@ -43,6 +44,16 @@ export function networkPolicies(settings: WorkloadSettings): INetworkPolicy[] {
             },
           ],
           ports: [{ protocol: 'TCP', port: CONTAINER_PORT }],
+        },
+      ],
+    }),
+    policy(settings, 'from-metrics-scrapers', {
+      podSelector: { matchLabels: selectorLabels(settings, 'web') },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: settings.nodeCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+          ports: [{ protocol: 'TCP', port: METRICS_PORT }],
         },
       ],
     }),

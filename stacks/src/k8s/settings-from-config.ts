@@ -31,6 +31,7 @@ export function workloadSettings(config: StackConfig, image: string): WorkloadSe
     databaseSsl: 'require',
     databaseCidrs: [config.vpcCidr],
     databasePort: 5432,
+    nodeCidrs: [config.vpcCidr],
     ingressController,
   };
 }

@@ -21,6 +21,12 @@ export interface WorkloadSettings {
   /** Where the database lives; the pods may open connections to these ranges on `databasePort` only. */
   databaseCidrs: string[];
   databasePort: number;
+  /**
+   * Where the nodes' addresses are: the CloudWatch agents scrape the metrics port from the host network
+   * (eks/container-insights.ts), so their requests come from node addresses. Pods get addresses of the same
+   * VPC (VPC CNI), so any pod may read the metrics port too; the metrics hold nothing secret.
+   */
+  nodeCidrs: string[];
   ingressController: IngressControllerSelector;
 }
 

@@ -166,6 +166,9 @@ export const untaggableTypes = new Set([
   'aws:acm/certificateValidation:CertificateValidation',
   'aws:autoscaling/attachment:Attachment',
   'aws:autoscaling/policy:Policy',
+  'aws:cloudwatch/dashboard:Dashboard',
+  'aws:cloudwatch/logMetricFilter:LogMetricFilter',
+  'aws:cloudwatch/queryDefinition:QueryDefinition',
   'aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation',
   'aws:ec2/route:Route',
   'aws:ec2/routeTableAssociation:RouteTableAssociation',
@@ -182,6 +185,7 @@ export const untaggableTypes = new Set([
   'aws:route53/record:Record',
   'aws:secretsmanager/secretPolicy:SecretPolicy',
   'aws:secretsmanager/secretVersion:SecretVersion',
+  'aws:sns/topicSubscription:TopicSubscription',
 ]);
 
 function tagKeys(type: string, props: Record<string, unknown>): string[] {

@@ -24,7 +24,7 @@ const computedState: Record<string, (name: string, inputs: State) => State> = {
   'aws:rds/instance:Instance': (name, inputs) => {
     const address = `${name}.abcdefghijkl.${mockRegion}.rds.amazonaws.com`;
     const port = (inputs.port as number | undefined) ?? 5432;
-    return { address, port, endpoint: `${address}:${port}` };
+    return { address, port, endpoint: `${address}:${port}`, identifier: name };
   },
   'aws:lb/loadBalancer:LoadBalancer': (name) => ({
     dnsName: `${name}-1234567890.${mockRegion}.elb.amazonaws.com`,
