@@ -41,6 +41,7 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
   const render = createRenderer({ asset: assets.url, csrfField: csrfFormField });
   const polls = new PollsRepository(db, {
     onVote: metrics.countVote,
+    onVoteBatch: metrics.countVoteBatch,
     voteBatchWindowMs: config.voteBatchWindowMs,
   });
   const questionChanges = database.listen(questionsChangedChannel);

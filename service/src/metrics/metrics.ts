@@ -23,6 +23,7 @@ export interface Metrics {
   /** Serves the registry in Prometheus text format at GET /metrics. */
   readonly routes: Router;
   countVote(outcome: VoteOutcome): void;
+  countVoteBatch(votes: number): void;
 }
 
 /** One registry per app, so several apps in one process (tests) never share or re-register series. */
@@ -41,6 +42,18 @@ export function createMetrics(db: Knex): Metrics {
     name: 'polls_votes_total',
     help: 'Votes submitted, by outcome (counted, choice-not-found, question-not-found).',
     labelNames: ['outcome'],
+    registers: [registry],
+  });
+  // With polls_votes_total, the average batch (votes / batches): counters, because CloudWatch's agent keeps
+  // counters and drops histograms (stacks/src/observability/service-metrics.ts).
+  const batches = new Counter({
+    name: 'polls_vote_batches_total',
+    help: 'Vote transactions committed; votes submitted / batches is the average batch size.',
+    registers: [registry],
+  });
+  const batchedVotes = new Counter({
+    name: 'polls_vote_batched_votes_total',
+    help: 'Votes in committed vote transactions (counted or refused within them).',
     registers: [registry],
   });
   registerPoolGauges(registry, db);
@@ -75,7 +88,15 @@ export function createMetrics(db: Knex): Metrics {
     }
   };
 
-  return { middleware, routes, countVote: (outcome) => votes.inc({ outcome }) };
+  return {
+    middleware,
+    routes,
+    countVote: (outcome) => votes.inc({ outcome }),
+    countVoteBatch: (size) => {
+      batches.inc();
+      batchedVotes.inc(size);
+    },
+  };
 }
 
 /** The route template that answered, e.g. `/polls/:id/`. Unmatched paths (static assets, 404s) share one

@@ -39,6 +39,8 @@ export interface LatestQuestions {
 export interface PollsRepositoryOptions {
   /** Learns every vote's outcome (metrics); the repository itself keeps no counts. */
   readonly onVote?: (outcome: VoteOutcome) => void;
+  /** Learns the size of every committed vote transaction (metrics). */
+  readonly onVoteBatch?: (votes: number) => void;
   /** See VoteBatcherOptions.windowMs. */
   readonly voteBatchWindowMs: number;
 }
@@ -78,7 +80,10 @@ export class PollsRepository {
     private readonly db: Knex,
     options: PollsRepositoryOptions,
   ) {
-    this.votes = new VoteBatcher(db, { windowMs: options.voteBatchWindowMs });
+    this.votes = new VoteBatcher(db, {
+      windowMs: options.voteBatchWindowMs,
+      ...(options.onVoteBatch && { onCommit: options.onVoteBatch }),
+    });
     this.onVote = options.onVote ?? (() => {});
   }
 

@@ -15,6 +15,8 @@ export interface VoteBatcherOptions {
   readonly windowMs: number;
   /** A batch this large commits at once, without waiting out the window; 500 unless set. */
   readonly maxBatch?: number;
+  /** Learns the number of votes of each committed transaction (metrics). */
+  readonly onCommit?: (votes: number) => void;
 }
 
 interface Pending extends BatchedVote {
@@ -60,6 +62,7 @@ export class VoteBatcher {
   private committing = false;
   private readonly windowMs: number;
   private readonly maxBatch: number;
+  private readonly onCommit: (votes: number) => void;
 
   constructor(
     private readonly db: Knex,
@@ -67,6 +70,7 @@ export class VoteBatcher {
   ) {
     this.windowMs = options.windowMs;
     this.maxBatch = options.maxBatch ?? 500;
+    this.onCommit = options.onCommit ?? (() => {});
   }
 
   async submit(vote: BatchedVote): Promise<boolean> {
@@ -116,6 +120,7 @@ export class VoteBatcher {
         entries.map((entry) => entry.count),
       ])
       .options(preparedAs('polls-add-votes'));
+    this.onCommit(batch.length);
     return new Set(rows.map(choiceKey));
   }
 }

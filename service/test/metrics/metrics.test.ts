@@ -66,6 +66,20 @@ for (const target of databaseTargets) {
       assert.equal((sample(after, refused) ?? 0) - (sample(before, refused) ?? 0), 1);
     });
 
+    it('counts committed vote transactions and the votes in them, so the average batch can be told', async () => {
+      const question = await createQuestion(suite.db.knex, 'Grouped?', -1);
+      const before = await scrape();
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () => vote(question.id, question.choiceIds[0]!)),
+      );
+      assert.deepEqual(new Set(responses.map((response) => response.status)), new Set([201]));
+      const after = await scrape();
+      const delta = (series: string) => (sample(after, series) ?? 0) - (sample(before, series) ?? 0);
+      assert.equal(delta('polls_vote_batched_votes_total'), 20);
+      const batches = delta('polls_vote_batches_total');
+      assert.ok(batches >= 1 && batches <= 20, `${batches} batches for 20 votes`);
+    });
+
     it('reports the database pool and the process', async () => {
       await client().get('/polls/').expect(200);
       const exposition = await scrape();
