@@ -12,6 +12,7 @@ import { pollsApi } from './polls/api.js';
 import { indexChangedChannel, LatestQuestionsCache } from './polls/latest-questions-cache.js';
 import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/polls-repository.js';
+import { cacheControl } from './web/cache-control.js';
 import { compressResponses } from './web/compression.js';
 import { CookieKeys } from './web/cookie-keys.js';
 import { csrfFormField } from './web/csrf.js';
@@ -22,7 +23,10 @@ import { loadStaticAssets } from './web/static-assets.js';
 import { createRenderer } from './web/views.js';
 
 export interface AppDependencies {
-  readonly config: Pick<Config, 'sessionKeys' | 'trustProxy' | 'voteBatchWindowMs'>;
+  readonly config: Pick<
+    Config,
+    'sessionKeys' | 'trustProxy' | 'voteBatchWindowMs' | 'indexEdgeMaxAgeSeconds'
+  >;
   readonly database: Pick<Database, 'knex' | 'listen'>;
   readonly readiness: Readiness;
   readonly logger: Logger;
@@ -45,7 +49,7 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
   const routers = [
     healthRoutes(readiness),
     metrics.routes,
-    pollsPages(polls, latest, render),
+    pollsPages(polls, latest, render, config.indexEdgeMaxAgeSeconds),
     pollsApi(polls),
     // An editor's save must show on the index at once, not when its notification comes back.
     adminRoutes(db, render, () => latest.invalidate()),
@@ -53,6 +57,7 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
 
   app.use(requestLog(logger));
   app.use(metrics.middleware);
+  app.use(cacheControl());
   app.use(handleErrors(render, logger));
   app.use(async (ctx, next) => {
     try {
