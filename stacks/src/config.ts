@@ -52,6 +52,10 @@ export interface StackConfig {
   clusterPublicAccessCidrs: string[];
   /** IAM principals (role or user ARNs) that administer the EKS cluster; required on eks. */
   clusterAdmins: string[];
+  /** A CloudFront distribution in front of the platform's load balancer, which then admits only it. */
+  cdn: boolean;
+  /** Raising it replaces the CDN's origin secret; the origin keeps accepting the previous one (cdn/origin-secret.ts). */
+  cdnOriginSecretGeneration: number;
 }
 
 /** Retention periods CloudWatch Logs accepts. */
@@ -98,6 +102,8 @@ const schema = {
   clusterEndpointPublicAccess: boolean(true),
   clusterPublicAccessCidrs: listOf(['0.0.0.0/0'], ipv4Cidr, 'IPv4 CIDR blocks'),
   clusterAdmins: listOf([], iamPrincipalArn, 'IAM role or user ARNs (arn:aws:iam::<account>:role/…)'),
+  cdn: boolean(false),
+  cdnOriginSecretGeneration: integer(1, 1, 1_000_000),
 } satisfies { [Key in keyof Omit<StackConfig, 'project' | 'stack'>]-?: Parser<StackConfig[Key]> };
 
 export type ConfigKey = keyof typeof schema;
@@ -183,6 +189,8 @@ export function loadStackConfig(): StackConfig {
     clusterEndpointPublicAccess: read('clusterEndpointPublicAccess'),
     clusterPublicAccessCidrs: read('clusterPublicAccessCidrs'),
     clusterAdmins: read('clusterAdmins'),
+    cdn: read('cdn'),
+    cdnOriginSecretGeneration: read('cdnOriginSecretGeneration'),
   };
   atLeast('maxReplicas', config.maxReplicas, 'minReplicas', config.minReplicas);
   atLeast('nodeMaxSize', config.nodeMaxSize, 'nodeMinSize', config.nodeMinSize);

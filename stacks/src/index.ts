@@ -1,4 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
+import { Cdn } from './cdn/distribution';
+import { OriginSecret } from './cdn/origin-secret';
 import { loadStackConfig } from './config';
 import { Database } from './database';
 import { Ec2Platform } from './ec2/platform';
@@ -6,7 +8,7 @@ import { chooseDeployment } from './image-choice';
 import { checkZoneCount, readLastDeploy } from './last-deploy';
 import { EksPlatform } from './eks/platform';
 import { Network } from './network';
-import type { StackOutputs } from './platform';
+import type { PlatformOutputs, StackOutputs } from './platform';
 import { Registry } from './registry';
 import { AppSecrets } from './secrets';
 import { stackTags } from './tags';
@@ -54,18 +56,55 @@ async function deploy(): Promise<StackOutputs> {
   if (deployment.foundationOnly) return outputs;
 
   const { image } = deployment;
-  const platformArgs = { config, image, network, registry, database, appSecrets, tags };
+  // With a CDN, the platform's entry point admits only requests carrying this secret.
+  const originSecret =
+    config.cdn && new OriginSecret('polls-origin', { generation: config.cdnOriginSecretGeneration, tags });
+  const platformArgs = {
+    config,
+    image,
+    network,
+    registry,
+    database,
+    appSecrets,
+    originLock: originSecret ? originSecret.lock : undefined,
+    tags,
+  };
+  let platform: PlatformOutputs;
+  let kubeconfig: pulumi.Output<string> | undefined;
   if (config.platform === 'ec2') {
-    const platform = new Ec2Platform('polls', platformArgs);
-    return { ...outputs, image, url: platform.url, rollout: platform.rollout };
+    platform = new Ec2Platform('polls', platformArgs);
+  } else {
+    const eks = new EksPlatform('polls', platformArgs);
+    platform = eks;
+    kubeconfig = pulumi.secret(eks.kubeconfig);
   }
-  const platform = new EksPlatform('polls', platformArgs);
-  return {
+  const running: StackOutputs = {
     ...outputs,
     image,
     url: platform.url,
     rollout: platform.rollout,
-    kubeconfig: pulumi.secret(platform.kubeconfig),
+    ...(kubeconfig && { kubeconfig }),
+  };
+  if (!originSecret) return running;
+
+  const site =
+    config.domain && config.hostedZoneId
+      ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
+      : undefined;
+  const cdn = new Cdn('polls-cdn', {
+    originHostname: platform.originHostname,
+    // With a domain the origin has a certificate for it, and CloudFront sends it as the Host.
+    originProtocol: site ? 'https' : 'http',
+    originLock: originSecret.lock,
+    site,
+    tags,
+  });
+  return {
+    ...running,
+    url: cdn.url,
+    cdnDomainName: cdn.domainName,
+    cdnDistributionId: cdn.distributionId,
+    originUrl: platform.url,
   };
 }
 

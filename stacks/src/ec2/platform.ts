@@ -2,7 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { architectureOf } from '../architecture';
 import { postgresPort } from '../database';
-import { CONTAINER_PORT, healthPaths, stopTimeoutSeconds } from '../service-contract';
+import { CONTAINER_PORT, healthPaths, stopTimeoutSeconds, trustedProxyHops } from '../service-contract';
 import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { encryptedRootVolume, imdsV2Only } from '../instance-hardening';
 import { named } from '../tags';
@@ -22,6 +22,7 @@ const rootVolumeGb = 20;
  */
 export class Ec2Platform extends pulumi.ComponentResource implements PlatformOutputs {
   readonly url: pulumi.Output<string>;
+  readonly originHostname: pulumi.Output<string>;
   readonly rollout: pulumi.Output<Rollout>;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -59,6 +60,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
           config.domain && config.hostedZoneId
             ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
             : undefined,
+        originLock: args.originLock,
         tags,
       },
       parent,
@@ -158,6 +160,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
           region: regionName,
           secretArn,
           logGroupName,
+          trustedProxyHops: trustedProxyHops(config.cdn),
         }),
       );
 
@@ -234,6 +237,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
     );
 
     this.url = loadBalancer.url;
+    this.originHostname = loadBalancer.hostname;
     // `pulumi up` returns once the refresh has started; the pipeline waits for it to end.
     this.rollout = group.name.apply((autoScalingGroupName) => ({
       kind: 'instance-refresh' as const,

@@ -21,6 +21,7 @@ import { ServiceWorkload } from './workload';
  */
 export class EksPlatform extends pulumi.ComponentResource implements PlatformOutputs {
   readonly url: pulumi.Output<string>;
+  readonly originHostname: pulumi.Output<string>;
   readonly rollout: pulumi.Output<Rollout>;
   /** Secret: it names the cluster and its endpoint; it holds no credentials (`aws eks get-token`). */
   readonly kubeconfig: pulumi.Output<string>;
@@ -105,7 +106,11 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
 
     // Nothing runs in the cluster before its nodes, DNS and metrics exist; teardown removes it all first.
     const clusterReady = [nodes, ...clusterServices, network];
-    const controller = new IngressController(name, { provider, after: clusterReady }, parent);
+    const controller = new IngressController(
+      name,
+      { provider, after: clusterReady, originCheck: args.originLock !== undefined },
+      parent,
+    );
 
     // loadStackConfig guarantees a hosted zone whenever there is a domain.
     const site =
@@ -126,11 +131,14 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
         ingressController: controller.release,
         ingressDependencies: certificates ? [certificates.issuer] : [],
         podDependencies: [...clusterReady, databaseAccess],
+        originLock: args.originLock,
       },
       parent,
     );
 
-    if (site) {
+    this.originHostname = workload.loadBalancerHostname;
+    // Behind a CDN the site's name is the CDN's; the NLB's own address is for debugging only.
+    if (site && !args.originLock) {
       // The site's name points at the NLB; an alias works at a zone apex too.
       const loadBalancerZone = aws.lb.getHostedZoneIdOutput({ loadBalancerType: 'network' }, parent);
       new aws.route53.Record(
@@ -147,7 +155,7 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
       );
       this.url = pulumi.output(`https://${site.domain}`);
     } else {
-      this.url = pulumi.interpolate`http://${workload.loadBalancerHostname}`;
+      this.url = pulumi.interpolate`${site ? 'https' : 'http'}://${workload.loadBalancerHostname}`;
     }
     this.rollout = pulumi.output({
       kind: 'deployment' as const,

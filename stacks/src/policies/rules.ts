@@ -166,6 +166,8 @@ export const untaggableTypes = new Set([
   'aws:acm/certificateValidation:CertificateValidation',
   'aws:autoscaling/attachment:Attachment',
   'aws:autoscaling/policy:Policy',
+  'aws:cloudfront/cachePolicy:CachePolicy',
+  'aws:cloudfront/originRequestPolicy:OriginRequestPolicy',
   'aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation',
   'aws:ec2/route:Route',
   'aws:ec2/routeTableAssociation:RouteTableAssociation',
