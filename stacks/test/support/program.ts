@@ -27,6 +27,8 @@ export interface RecordedResource {
   formerParents: Array<{ type: string; name: string } | 'root'>;
   /** Former names its aliases give: a resource that took over another's place in the state. */
   formerNames: string[];
+  /** The name of the explicit provider it was created with; undefined for the default provider. */
+  provider?: string;
 }
 
 export interface RecordedOutput {
@@ -241,6 +243,8 @@ function recordedResource(
     parent: parentUrn ? { type: typeOfUrn(parentUrn), name: nameOfUrn(parentUrn) } : undefined,
     dependencies: dependencies.map(nameOfUrn),
     dependsOn: dependencies.filter((urn) => !fromInputs.has(urn)).map(nameOfUrn),
+    // A provider reference is `<urn>::<id>`: the name is the URN's last part before the id.
+    provider: args.provider ? nameOfUrn(args.provider.split('::').slice(0, -1).join('::')) : undefined,
     formerNames: request.getAliasesList().flatMap((alias) => {
       const name = alias.getSpec()?.getName();
       return name ? [name] : [];
