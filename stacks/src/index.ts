@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { Cdn } from './cdn/distribution';
+import { Cdn, cdnSiteRecord } from './cdn/distribution';
 import { OriginSecret } from './cdn/origin-secret';
 import { loadStackConfig } from './config';
 import { Database } from './database';
@@ -12,6 +12,8 @@ import type { PlatformOutputs, StackOutputs } from './platform';
 import { Registry } from './registry';
 import { AppSecrets } from './secrets';
 import { stackTags } from './tags';
+
+const cdnName = 'polls-cdn';
 
 /** The program: read config once, build the shared tiers, then the platform the stack asks for. */
 async function deploy(): Promise<StackOutputs> {
@@ -67,6 +69,7 @@ async function deploy(): Promise<StackOutputs> {
     database,
     appSecrets,
     originLock: originSecret ? originSecret.lock : undefined,
+    siteRecordFormerly: originSecret ? undefined : cdnSiteRecord(cdnName),
     tags,
   };
   let platform: PlatformOutputs;
@@ -91,12 +94,13 @@ async function deploy(): Promise<StackOutputs> {
     config.domain && config.hostedZoneId
       ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
       : undefined;
-  const cdn = new Cdn('polls-cdn', {
+  const cdn = new Cdn(cdnName, {
     originHostname: platform.originHostname,
     // With a domain the origin has a certificate for it, and CloudFront sends it as the Host.
     originProtocol: site ? 'https' : 'http',
     originLock: originSecret.lock,
     site,
+    siteRecordFormerly: platform.siteRecord,
     tags,
   });
   return {

@@ -18,6 +18,11 @@ export interface PlatformArgs {
   appSecrets: AppSecrets;
   /** With a CDN: what the platform's entry point admits requests by; it then leaves the site's name to the CDN. */
   originLock?: OriginLock;
+  /**
+   * Without a CDN: the CDN's record for the site's name, which the platform's record takes over in place when
+   * the CDN is turned off (two records for one name cannot exist side by side).
+   */
+  siteRecordFormerly?: pulumi.Alias;
   tags: Tags;
 }
 
@@ -35,6 +40,8 @@ export interface PlatformOutputs {
   url: pulumi.Output<string>;
   /** The load balancer's DNS name: the CDN's origin. */
   originHostname: pulumi.Output<string>;
+  /** Where the platform's record for the site's name is, or would be: the CDN's record takes it over in place. */
+  siteRecord: pulumi.Alias;
   rollout: pulumi.Output<Rollout>;
 }
 

@@ -164,6 +164,17 @@ for (const stack of ['dev', 'prod'] as const) {
               assert.match(alias!.name, /\.cloudfront\.net$/);
             }
           });
+
+          it("takes the A record over from the platform's in place: turning the CDN on re-points the name", () => {
+            const record = stackRun.named('polls-cdn-alias-a');
+            assert.deepEqual(
+              record.formerIdentities,
+              platform === 'ec2'
+                ? [{ name: 'polls-lb-alias', parent: 'polls-lb' }]
+                : [{ name: 'polls-site-record', parent: 'polls' }],
+            );
+            assert.deepEqual(stackRun.named('polls-cdn-alias-aaaa').formerIdentities, []);
+          });
         } else {
           it("uses CloudFront's own certificate and creates no DNS record", () => {
             assert.deepEqual(distribution().viewerCertificate, { cloudfrontDefaultCertificate: true });
@@ -238,6 +249,13 @@ for (const stack of ['dev', 'prod'] as const) {
           );
           assert.equal(trustProxy(stackRun, platform), '1');
         });
+
+        if (domain) {
+          it("takes the A record back from the CDN's in place: turning the CDN off re-points the name", () => {
+            const record = stackRun.named(platform === 'ec2' ? 'polls-lb-alias' : 'polls-site-record');
+            assert.deepEqual(record.formerIdentities, [{ name: 'polls-cdn-alias-a', parent: 'polls-cdn' }]);
+          });
+        }
       });
     }
   }

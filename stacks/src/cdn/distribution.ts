@@ -25,6 +25,19 @@ export const httpVersion = 'http2and3';
 export const priceClass = 'PriceClass_100';
 
 const originId = 'load-balancer';
+const componentType = 'polls:cdn:Cdn';
+
+function siteRecordName(name: string, type: 'A' | 'AAAA'): string {
+  return `${name}-alias-${type.toLowerCase()}`;
+}
+
+/**
+ * The CDN's A record for the site's name, by identity, for the platform's record to take over in place when the
+ * CDN named `name` (a child of the stack) is turned off.
+ */
+export function cdnSiteRecord(name: string): pulumi.Alias {
+  return { name: siteRecordName(name, 'A'), parent: pulumi.createUrn(name, componentType) };
+}
 
 export interface CdnArgs {
   /** The load balancer's DNS name. */
@@ -34,6 +47,8 @@ export interface CdnArgs {
   originLock: OriginLock;
   /** With a domain: an ACM certificate in us-east-1, the alias, and alias records in the zone. */
   site?: { domain: string; hostedZoneId: string };
+  /** The platform's record for the site's name, which the CDN's A record takes over in place. */
+  siteRecordFormerly: pulumi.Alias;
   tags: Tags;
 }
 
@@ -48,7 +63,7 @@ export class Cdn extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('polls:cdn:Cdn', name, {}, opts);
+    super(componentType, name, {}, opts);
     const parent = { parent: this };
     const { tags } = args;
 
@@ -170,9 +185,9 @@ export class Cdn extends pulumi.ComponentResource {
 
     if (args.site) {
       // The site's name points at the distribution, for IPv4 and IPv6 viewers.
-      for (const type of ['A', 'AAAA']) {
+      for (const type of ['A', 'AAAA'] as const) {
         new aws.route53.Record(
-          `${name}-alias-${type.toLowerCase()}`,
+          siteRecordName(name, type),
           {
             zoneId: args.site.hostedZoneId,
             name: args.site.domain,
@@ -185,7 +200,8 @@ export class Cdn extends pulumi.ComponentResource {
               },
             ],
           },
-          parent,
+          // The A record took the name over from the platform's: the same record, now pointing at the CDN.
+          { parent: this, aliases: type === 'A' ? [args.siteRecordFormerly] : [] },
         );
       }
     }

@@ -21,6 +21,8 @@ export interface LoadBalancerArgs {
    * carrying the origin secret), listens on one port, and leaves the site's name to the CDN.
    */
   originLock?: OriginLock;
+  /** The record that pointed the site's name elsewhere (the CDN's), for the alias record to take over. */
+  siteRecordFormerly?: pulumi.Alias;
   tags: Tags;
 }
 
@@ -44,6 +46,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
   /** The load balancer's DNS name: the CDN's origin. */
   readonly hostname: pulumi.Output<string>;
+  /** The alias record of the site's name, by identity (it exists only with a domain and without a CDN). */
+  readonly siteRecord: pulumi.Alias;
 
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super('polls:ec2:LoadBalancer', name, {}, opts);
@@ -133,6 +137,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
         fixedResponse: { statusCode: '403', contentType: 'text/plain', messageBody: 'Use the site address.' },
       },
     ];
+    const siteRecordName = `${name}-alias`;
+    this.siteRecord = { name: siteRecordName, parent: this };
     const certificate = args.https && new Certificate(`${name}-tls`, { ...args.https, tags }, parent);
     this.forwardingListener = new aws.lb.Listener(
       `${name}-${args.https ? 'https' : 'http'}`,
@@ -185,14 +191,14 @@ export class LoadBalancer extends pulumi.ComponentResource {
       );
       // The site's name points at the load balancer (with a CDN, at the CDN).
       new aws.route53.Record(
-        `${name}-alias`,
+        siteRecordName,
         {
           zoneId: args.https.hostedZoneId,
           name: args.https.domain,
           type: 'A',
           aliases: [{ name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true }],
         },
-        parent,
+        { parent: this, aliases: args.siteRecordFormerly ? [args.siteRecordFormerly] : [] },
       );
     }
     // Behind a CDN the site's name is the CDN's: the load balancer's own address is for debugging only.

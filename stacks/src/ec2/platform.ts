@@ -23,6 +23,7 @@ const rootVolumeGb = 20;
 export class Ec2Platform extends pulumi.ComponentResource implements PlatformOutputs {
   readonly url: pulumi.Output<string>;
   readonly originHostname: pulumi.Output<string>;
+  readonly siteRecord: pulumi.Alias;
   readonly rollout: pulumi.Output<Rollout>;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -61,6 +62,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
             ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
             : undefined,
         originLock: args.originLock,
+        siteRecordFormerly: args.siteRecordFormerly,
         tags,
       },
       parent,
@@ -238,6 +240,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
 
     this.url = loadBalancer.url;
     this.originHostname = loadBalancer.hostname;
+    this.siteRecord = loadBalancer.siteRecord;
     // `pulumi up` returns once the refresh has started; the pipeline waits for it to end.
     this.rollout = group.name.apply((autoScalingGroupName) => ({
       kind: 'instance-refresh' as const,

@@ -22,6 +22,7 @@ import { ServiceWorkload } from './workload';
 export class EksPlatform extends pulumi.ComponentResource implements PlatformOutputs {
   readonly url: pulumi.Output<string>;
   readonly originHostname: pulumi.Output<string>;
+  readonly siteRecord: pulumi.Alias;
   readonly rollout: pulumi.Output<Rollout>;
   /** Secret: it names the cluster and its endpoint; it holds no credentials (`aws eks get-token`). */
   readonly kubeconfig: pulumi.Output<string>;
@@ -137,12 +138,14 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     );
 
     this.originHostname = workload.loadBalancerHostname;
+    const siteRecordName = `${name}-site-record`;
+    this.siteRecord = { name: siteRecordName, parent: this };
     // Behind a CDN the site's name is the CDN's; the NLB's own address is for debugging only.
     if (site && !args.originLock) {
       // The site's name points at the NLB; an alias works at a zone apex too.
       const loadBalancerZone = aws.lb.getHostedZoneIdOutput({ loadBalancerType: 'network' }, parent);
       new aws.route53.Record(
-        `${name}-site-record`,
+        siteRecordName,
         {
           zoneId: site.hostedZoneId,
           name: site.domain,
@@ -151,7 +154,7 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
             { name: workload.loadBalancerHostname, zoneId: loadBalancerZone.id, evaluateTargetHealth: true },
           ],
         },
-        parent,
+        { parent: this, aliases: args.siteRecordFormerly ? [args.siteRecordFormerly] : [] },
       );
       this.url = pulumi.output(`https://${site.domain}`);
     } else {

@@ -27,6 +27,8 @@ export interface RecordedResource {
   formerParents: Array<{ type: string; name: string } | 'root'>;
   /** Former names its aliases give: a resource that took over another's place in the state. */
   formerNames: string[];
+  /** The same, with the name of the former parent each of those aliases gives (the type stays). */
+  formerIdentities: Array<{ name: string; parent?: string }>;
   /** The name of the explicit provider it was created with; undefined for the default provider. */
   provider?: string;
 }
@@ -248,6 +250,12 @@ function recordedResource(
     formerNames: request.getAliasesList().flatMap((alias) => {
       const name = alias.getSpec()?.getName();
       return name ? [name] : [];
+    }),
+    formerIdentities: request.getAliasesList().flatMap((alias) => {
+      const spec = alias.getSpec();
+      if (!spec?.getName()) return [];
+      const parentUrn = spec.getParenturn();
+      return [{ name: spec.getName(), ...(parentUrn && { parent: nameOfUrn(parentUrn) }) }];
     }),
     formerParents: request.getAliasesList().flatMap((alias): RecordedResource['formerParents'] => {
       const spec = alias.getSpec();
