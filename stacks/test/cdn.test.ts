@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { httpVersion, managedPolicies, viewerTlsPolicy } from '../src/cdn/distribution';
+import { httpVersion, viewerTlsPolicy } from '../src/cdn/distribution';
+import { managedPolicies } from '../src/cdn/edge-policies';
 import { cachedPaths } from '../src/cdn/edge-rules';
 import { originSecretHeader } from '../src/cdn/origin-secret';
 import { cloudFrontOriginFacing } from '../src/ec2/load-balancer';

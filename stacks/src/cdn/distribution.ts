@@ -1,18 +1,10 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { Certificate } from '../certificate';
-import { healthPaths } from '../service-contract';
 import type { Tags } from '../tags';
-import { blockInternalPathsCode, cachedPaths, type CachedPath } from './edge-rules';
+import { EdgePolicies, managedPolicies } from './edge-policies';
+import { cachedPaths, type CachedPath } from './edge-rules';
 import type { OriginLock } from './origin-secret';
-
-/** Managed policies, by the IDs the CloudFront Developer Guide lists ("Use managed cache policies", "… origin request policies"). */
-export const managedPolicies = {
-  /** CachingDisabled: TTLs 0, nothing in the cache key. */
-  cachingDisabled: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
-  /** AllViewer: every header (Host included), cookie and query string of the viewer's request. */
-  allViewer: '216adef6-5c7f-47e4-b989-5492eafa07d3',
-} as const;
 
 /**
  * The viewer TLS policy with a certificate of our own. With the cloudfront.net certificate CloudFront fixes the
@@ -67,49 +59,7 @@ export class Cdn extends pulumi.ComponentResource {
     const parent = { parent: this };
     const { tags } = args;
 
-    const cachePolicy = (suffix: string, path: CachedPath) =>
-      new aws.cloudfront.CachePolicy(
-        `${name}-${suffix}`,
-        {
-          comment: `polls ${path.pathPattern}: as long as Cache-Control says, keyed on the compression only`,
-          minTtl: 0,
-          defaultTtl: path.defaultSeconds,
-          maxTtl: path.maxSeconds,
-          parametersInCacheKeyAndForwardedToOrigin: {
-            cookiesConfig: { cookieBehavior: 'none' },
-            headersConfig: { headerBehavior: 'none' },
-            queryStringsConfig: { queryStringBehavior: 'none' },
-            enableAcceptEncodingGzip: true,
-            enableAcceptEncodingBrotli: true,
-          },
-        },
-        parent,
-      );
-    const staticPolicy = cachePolicy('static', cachedPaths.static);
-    const indexPolicy = cachePolicy('index', cachedPaths.index);
-    // Cached responses must not vary by visitor: no cookie or query string reaches the origin, only the Host
-    // the origin's certificate and ingress rule are for.
-    const hostOnly = new aws.cloudfront.OriginRequestPolicy(
-      `${name}-host-only`,
-      {
-        comment: 'polls cached paths: the Host header only, no cookies or query strings',
-        cookiesConfig: { cookieBehavior: 'none' },
-        headersConfig: { headerBehavior: 'whitelist', headers: { items: ['Host'] } },
-        queryStringsConfig: { queryStringBehavior: 'none' },
-      },
-      parent,
-    );
-    const blockInternal = new aws.cloudfront.Function(
-      `${name}-block-internal`,
-      {
-        runtime: 'cloudfront-js-2.0',
-        comment: 'polls: 404 for the health and metrics paths',
-        code: blockInternalPathsCode(Object.values(healthPaths)),
-        publish: true,
-        tags,
-      },
-      parent,
-    );
+    const policies = new EdgePolicies(name, { tags }, parent);
 
     let certificateArn: pulumi.Output<string> | undefined;
     if (args.site) {
@@ -123,14 +73,14 @@ export class Cdn extends pulumi.ComponentResource {
       certificateArn = certificate.arn;
     }
 
-    const cached = (path: CachedPath, policy: aws.cloudfront.CachePolicy) => ({
+    const cached = (path: CachedPath, cachePolicyId: pulumi.Output<string>) => ({
       pathPattern: path.pathPattern,
       targetOriginId: originId,
       viewerProtocolPolicy: 'redirect-to-https',
       allowedMethods: ['GET', 'HEAD'],
       cachedMethods: ['GET', 'HEAD'],
-      cachePolicyId: policy.id,
-      originRequestPolicyId: hostOnly.id,
+      cachePolicyId,
+      originRequestPolicyId: policies.hostOnlyOriginRequestPolicyId,
       compress: true,
     });
     const distribution = new aws.cloudfront.Distribution(
@@ -164,11 +114,13 @@ export class Cdn extends pulumi.ComponentResource {
           cachePolicyId: managedPolicies.cachingDisabled,
           originRequestPolicyId: managedPolicies.allViewer,
           compress: true,
-          functionAssociations: [{ eventType: 'viewer-request', functionArn: blockInternal.arn }],
+          functionAssociations: [
+            { eventType: 'viewer-request', functionArn: policies.blockInternalFunctionArn },
+          ],
         },
         orderedCacheBehaviors: [
-          cached(cachedPaths.static, staticPolicy),
-          cached(cachedPaths.index, indexPolicy),
+          cached(cachedPaths.static, policies.staticCachePolicyId),
+          cached(cachedPaths.index, policies.indexCachePolicyId),
         ],
         restrictions: { geoRestriction: { restrictionType: 'none' } },
         viewerCertificate: certificateArn
