@@ -101,6 +101,7 @@ async function deploy(): Promise<StackOutputs> {
     originLock: originSecret.lock,
     site,
     siteRecordFormerly: platform.siteRecord,
+    waf: config.waf,
     tags,
   });
   return {

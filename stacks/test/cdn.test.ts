@@ -3,11 +3,12 @@ import { httpVersion, viewerTlsPolicy } from '../src/cdn/distribution';
 import { managedPolicies } from '../src/cdn/edge-policies';
 import { cachedPaths } from '../src/cdn/edge-rules';
 import { originSecretHeader } from '../src/cdn/origin-secret';
+import { commonRuleSet, rateLimits } from '../src/cdn/web-acl';
 import { cloudFrontOriginFacing } from '../src/ec2/load-balancer';
 import { testImage } from './support/ec2-stacks';
 import { runEks } from './support/eks-stacks';
 import { decodedUserData, isSecretWrapper, plainStrings, revealed } from './support/inputs';
-import { mockSecretMarker } from './support/mock-aws';
+import { mockArn, mockSecretMarker } from './support/mock-aws';
 import { runProgram, type ProgramRun, type StackName } from './support/program';
 
 const site = { domain: 'polls.example.com', hostedZoneId: 'Z0123456789EXAMPLE' };
@@ -183,6 +184,11 @@ for (const stack of ['dev', 'prod'] as const) {
           });
         }
 
+        it('puts no web ACL on the distribution unless polls:waf asks for one', () => {
+          assert.deepEqual(stackRun.withTypePrefix('aws:wafv2/'), []);
+          assert.equal(distribution().webAclId, undefined);
+        });
+
         it('has the service trust two proxy hops: the CDN and the load balancer or ingress', () => {
           assert.equal(trustProxy(stackRun, platform), '2');
         });
@@ -291,5 +297,67 @@ describe('rotating the CDN origin secret', () => {
       customHeaders: Array<{ value: string }>;
     }>;
     assert.equal(origin!.customHeaders[0]!.value, `${mockSecretMarker}-polls-origin-3`);
+  });
+});
+
+describe('the CDN with polls:waf', () => {
+  let stackRun: ProgramRun;
+  before(
+    async () =>
+      (stackRun = await runProgram({
+        stack: 'dev',
+        config: { platform: 'ec2', image: testImage, cdn: true, waf: true },
+      })),
+  );
+  const acl = () => stackRun.one('aws:wafv2/webAcl:WebAcl');
+
+  it('creates a CLOUDFRONT web ACL in us-east-1 and puts it on the distribution', () => {
+    assert.equal(acl().inputs.scope, 'CLOUDFRONT');
+    const provider = stackRun.one('pulumi:providers:aws');
+    assert.equal(provider.inputs.region, 'us-east-1');
+    assert.equal(acl().provider, provider.name);
+    const distribution = stackRun.one('aws:cloudfront/distribution:Distribution').inputs;
+    assert.equal(distribution.webAclId, mockArn('aws:wafv2/webAcl:WebAcl', acl().name));
+  });
+
+  it('allows by default, runs the AWS common rule set, and rate-limits POSTs to the login and votes per address', () => {
+    const inputs = acl().inputs as {
+      defaultAction: unknown;
+      rules: Array<{
+        name: string;
+        action?: unknown;
+        statement: {
+          managedRuleGroupStatement?: unknown;
+          rateBasedStatement?: {
+            aggregateKeyType: string;
+            limit: number;
+            scopeDownStatement: {
+              andStatement: { statements: Array<{ byteMatchStatement: { searchString: string } }> };
+            };
+          };
+        };
+      }>;
+    };
+    assert.deepEqual(inputs.defaultAction, { allow: {} });
+    const [common, ...rates] = inputs.rules;
+    assert.deepEqual(common!.statement.managedRuleGroupStatement, commonRuleSet);
+    assert.deepEqual(
+      rates.map((rule) => {
+        const rate = rule.statement.rateBasedStatement!;
+        return [
+          rule.action,
+          rate.aggregateKeyType,
+          rate.limit,
+          rate.scopeDownStatement.andStatement.statements.map(
+            (match) => match.byteMatchStatement.searchString,
+          ),
+        ];
+      }),
+      rateLimits.map((rate) => [{ block: {} }, 'IP', rate.limit, ['POST', rate.pathEndsWith]]),
+    );
+    assert.deepEqual(
+      rateLimits.map((rate) => rate.pathEndsWith),
+      ['/admin/login', '/vote/', '/votes'],
+    );
   });
 });

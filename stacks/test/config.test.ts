@@ -120,6 +120,7 @@ describe('stack config', () => {
       { cdnOriginSecretGeneration: '0' },
       /^polls:cdnOriginSecretGeneration must be between 1 and 1000000/,
     ],
+    ['a WAF without the CDN', { waf: 'true' }, /^polls:waf needs polls:cdn/],
     ['a misspelt key', { azcount: '3' }, /^unknown config polls:azcount/],
   ];
   for (const [what, overrides, message] of invalid) {

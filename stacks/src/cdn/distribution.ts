@@ -5,6 +5,7 @@ import type { Tags } from '../tags';
 import { EdgePolicies, managedPolicies } from './edge-policies';
 import { cachedPaths, type CachedPath } from './edge-rules';
 import type { OriginLock } from './origin-secret';
+import { WebAcl } from './web-acl';
 
 /**
  * The viewer TLS policy with a certificate of our own. With the cloudfront.net certificate CloudFront fixes the
@@ -41,6 +42,8 @@ export interface CdnArgs {
   site?: { domain: string; hostedZoneId: string };
   /** The platform's record for the site's name, which the CDN's A record takes over in place. */
   siteRecordFormerly: pulumi.Alias;
+  /** An AWS WAF web ACL on the distribution (polls:waf). */
+  waf: boolean;
   tags: Tags;
 }
 
@@ -61,17 +64,13 @@ export class Cdn extends pulumi.ComponentResource {
 
     const policies = new EdgePolicies(name, { tags }, parent);
 
-    let certificateArn: pulumi.Output<string> | undefined;
-    if (args.site) {
-      // CloudFront only uses ACM certificates from us-east-1 ("Supported Regions", ACM User Guide).
-      const usEast1 = new aws.Provider(`${name}-us-east-1`, { region: 'us-east-1' }, parent);
-      const certificate = new Certificate(
-        `${name}-tls`,
-        { ...args.site, tags },
-        { parent: this, providers: [usEast1] },
-      );
-      certificateArn = certificate.arn;
-    }
+    // CloudFront only uses ACM certificates ("Supported Regions", ACM User Guide) and web ACLs (scope
+    // CLOUDFRONT) from us-east-1, whatever the stack's region.
+    const usEast1 =
+      (args.site || args.waf) && new aws.Provider(`${name}-us-east-1`, { region: 'us-east-1' }, parent);
+    const inUsEast1 = { parent: this, providers: usEast1 ? [usEast1] : [] };
+    const certificateArn = args.site && new Certificate(`${name}-tls`, { ...args.site, tags }, inUsEast1).arn;
+    const webAclArn = args.waf && new WebAcl(`${name}-waf`, { tags }, inUsEast1).arn;
 
     const cached = (path: CachedPath, cachePolicyId: pulumi.Output<string>) => ({
       pathPattern: path.pathPattern,
@@ -123,6 +122,7 @@ export class Cdn extends pulumi.ComponentResource {
           cached(cachedPaths.index, policies.indexCachePolicyId),
         ],
         restrictions: { geoRestriction: { restrictionType: 'none' } },
+        ...(webAclArn && { webAclId: webAclArn }),
         viewerCertificate: certificateArn
           ? {
               acmCertificateArn: certificateArn,
