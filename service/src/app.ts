@@ -15,6 +15,7 @@ import { questionsChangedChannel } from './polls/publication.js';
 import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/polls-repository.js';
 import { PublishedQuestions } from './polls/published-question.js';
+import { cacheControl } from './web/cache-control.js';
 import { compressResponses } from './web/compression.js';
 import { CookieKeys } from './web/cookie-keys.js';
 import { csrfFormField } from './web/csrf.js';
@@ -25,7 +26,10 @@ import { loadStaticAssets } from './web/static-assets.js';
 import { createRenderer } from './web/views.js';
 
 export interface AppDependencies {
-  readonly config: Pick<Config, 'sessionKeys' | 'trustProxy' | 'voteBatchWindowMs'>;
+  readonly config: Pick<
+    Config,
+    'sessionKeys' | 'trustProxy' | 'voteBatchWindowMs' | 'indexEdgeMaxAgeSeconds'
+  >;
   readonly database: Pick<Database, 'knex' | 'listen'>;
   readonly readiness: Readiness;
   readonly logger: Logger;
@@ -51,7 +55,7 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
   const routers = [
     healthRoutes(readiness),
     metrics.routes,
-    pollsPages(polls, published, latest, render),
+    pollsPages(polls, published, latest, render, config.indexEdgeMaxAgeSeconds),
     pollsApi(polls, published),
     // An editor's save must show on the index at once, not when its notification comes back.
     adminRoutes(db, render, () => {
@@ -62,6 +66,7 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
 
   app.use(requestLog(logger));
   app.use(metrics.middleware);
+  app.use(cacheControl());
   app.use(handleErrors(render, logger));
   app.use(async (ctx, next) => {
     try {

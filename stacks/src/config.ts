@@ -62,6 +62,12 @@ export interface StackConfig {
   alarmDbFreeStoragePercent: number;
   alarmDbFreeableMemoryPercent: number;
   alarmDbConnectionsPercent: number;
+  /** A CloudFront distribution in front of the platform's load balancer, which then admits only it. */
+  cdn: boolean;
+  /** Raising it replaces the CDN's origin secret; the origin keeps accepting the previous one (cdn/origin-secret.ts). */
+  cdnOriginSecretGeneration: number;
+  /** An AWS WAF web ACL on the CDN: the AWS common rule set and rate limits on logins and votes. */
+  waf: boolean;
 }
 
 /** Retention periods CloudWatch Logs accepts. */
@@ -116,6 +122,9 @@ const schema = {
   alarmDbFreeStoragePercent: integer(10, 1, 90),
   alarmDbFreeableMemoryPercent: integer(10, 1, 90),
   alarmDbConnectionsPercent: integer(80, 10, 100),
+  cdn: boolean(false),
+  cdnOriginSecretGeneration: integer(1, 1, 1_000_000),
+  waf: boolean(false),
 } satisfies { [Key in keyof Omit<StackConfig, 'project' | 'stack'>]-?: Parser<StackConfig[Key]> };
 
 export type ConfigKey = keyof typeof schema;
@@ -208,6 +217,9 @@ export function loadStackConfig(): StackConfig {
     alarmDbFreeStoragePercent: read('alarmDbFreeStoragePercent'),
     alarmDbFreeableMemoryPercent: read('alarmDbFreeableMemoryPercent'),
     alarmDbConnectionsPercent: read('alarmDbConnectionsPercent'),
+    cdn: read('cdn'),
+    cdnOriginSecretGeneration: read('cdnOriginSecretGeneration'),
+    waf: read('waf'),
   };
   atLeast('maxReplicas', config.maxReplicas, 'minReplicas', config.minReplicas);
   atLeast('nodeMaxSize', config.nodeMaxSize, 'nodeMinSize', config.nodeMinSize);
@@ -222,6 +234,9 @@ export function loadStackConfig(): StackConfig {
       'polls:clusterAdmins is required on eks: the IAM role or user ARNs that administer the cluster, ' +
         'including the one that runs `pulumi up`',
     );
+  }
+  if (config.waf && !config.cdn) {
+    throw new Error('polls:waf needs polls:cdn: the web ACL sits on the CloudFront distribution');
   }
   if (config.domain !== undefined && config.hostedZoneId === undefined) {
     throw new Error('polls:hostedZoneId is required when polls:domain is set (it validates the certificate)');

@@ -1,4 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
+import { Cdn, cdnSiteRecord } from './cdn/distribution';
+import { OriginSecret } from './cdn/origin-secret';
 import { loadStackConfig } from './config';
 import { Database } from './database';
 import { Ec2Platform } from './ec2/platform';
@@ -11,6 +13,8 @@ import type { PlatformOutputs, StackOutputs } from './platform';
 import { Registry } from './registry';
 import { AppSecrets } from './secrets';
 import { stackTags } from './tags';
+
+const cdnName = 'polls-cdn';
 
 /** The program: read config once, build the shared tiers, then the platform the stack asks for. */
 async function deploy(): Promise<StackOutputs> {
@@ -55,26 +59,70 @@ async function deploy(): Promise<StackOutputs> {
   if (deployment.foundationOnly) return outputs;
 
   const { image } = deployment;
-  const platformArgs = { config, image, network, registry, database, appSecrets, tags };
-  const watch = (platform: PlatformOutputs) => {
+  // With a CDN, the platform's entry point admits only requests carrying this secret.
+  const originSecret =
+    config.cdn && new OriginSecret('polls-origin', { generation: config.cdnOriginSecretGeneration, tags });
+  const platformArgs = {
+    config,
+    image,
+    network,
+    registry,
+    database,
+    appSecrets,
+    originLock: originSecret ? originSecret.lock : undefined,
+    siteRecordFormerly: originSecret ? undefined : cdnSiteRecord(cdnName),
+    tags,
+  };
+  let platform: PlatformOutputs;
+  let kubeconfig: pulumi.Output<string> | undefined;
+  if (config.platform === 'ec2') {
+    platform = new Ec2Platform('polls', platformArgs);
+  } else {
+    const eks = new EksPlatform('polls', platformArgs);
+    platform = eks;
+    kubeconfig = pulumi.secret(eks.kubeconfig);
+  }
+  const running: StackOutputs = {
+    ...outputs,
+    image,
+    url: platform.url,
+    rollout: platform.rollout,
+    ...(kubeconfig && { kubeconfig }),
+  };
+  const watch = (cdnDistributionId?: pulumi.Output<string>) => {
     const monitoring = new Monitoring('polls-monitoring', {
       config,
       databaseIdentifier: database.identifier,
       platform: platform.telemetry,
+      ...(cdnDistributionId && { cdnDistributionId }),
       tags,
     });
-    return {
-      ...outputs,
-      image,
-      url: platform.url,
-      rollout: platform.rollout,
-      dashboardUrl: monitoring.dashboardUrl,
-      alertTopicArn: monitoring.topicArn,
-    };
+    return { dashboardUrl: monitoring.dashboardUrl, alertTopicArn: monitoring.topicArn };
   };
-  if (config.platform === 'ec2') return watch(new Ec2Platform('polls', platformArgs));
-  const platform = new EksPlatform('polls', platformArgs);
-  return { ...watch(platform), kubeconfig: pulumi.secret(platform.kubeconfig) };
+  if (!originSecret) return { ...running, ...watch() };
+
+  const site =
+    config.domain && config.hostedZoneId
+      ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
+      : undefined;
+  const cdn = new Cdn(cdnName, {
+    originHostname: platform.originHostname,
+    // With a domain the origin has a certificate for it, and CloudFront sends it as the Host.
+    originProtocol: site ? 'https' : 'http',
+    originLock: originSecret.lock,
+    site,
+    siteRecordFormerly: platform.siteRecord,
+    waf: config.waf,
+    tags,
+  });
+  return {
+    ...running,
+    ...watch(cdn.distributionId),
+    url: cdn.url,
+    cdnDomainName: cdn.domainName,
+    cdnDistributionId: cdn.distributionId,
+    originUrl: platform.url,
+  };
 }
 
 export = deploy;

@@ -1,4 +1,5 @@
 import type * as pulumi from '@pulumi/pulumi';
+import type { OriginLock } from './cdn/origin-secret';
 import type { StackConfig } from './config';
 import type { Database } from './database';
 import type { PlatformTelemetry } from './observability/telemetry';
@@ -16,6 +17,13 @@ export interface PlatformArgs {
   registry: Registry;
   database: Database;
   appSecrets: AppSecrets;
+  /** With a CDN: what the platform's entry point admits requests by; it then leaves the site's name to the CDN. */
+  originLock?: OriginLock;
+  /**
+   * Without a CDN: the CDN's record for the site's name, which the platform's record takes over in place when
+   * the CDN is turned off (two records for one name cannot exist side by side).
+   */
+  siteRecordFormerly?: pulumi.Alias;
   tags: Tags;
 }
 
@@ -26,8 +34,15 @@ export type Rollout =
 
 /** What index.ts exports from a platform. */
 export interface PlatformOutputs {
-  /** Where users reach the site: https://domain when a domain is set, otherwise the load balancer's http URL. */
+  /**
+   * Where the platform answers: https://domain when a domain is set, otherwise the load balancer's http URL;
+   * with a CDN, always the load balancer's own address (the origin, for debugging).
+   */
   url: pulumi.Output<string>;
+  /** The load balancer's DNS name: the CDN's origin. */
+  originHostname: pulumi.Output<string>;
+  /** Where the platform's record for the site's name is, or would be: the CDN's record takes it over in place. */
+  siteRecord: pulumi.Alias;
   rollout: pulumi.Output<Rollout>;
   /** What the Monitoring tier watches: the platform's metrics, dimensions and access log. */
   telemetry: PlatformTelemetry;
@@ -35,8 +50,12 @@ export interface PlatformOutputs {
 
 /** The stack outputs docs/architecture.md promises. */
 export interface StackOutputs {
-  /** Absent until the first image is deployed. */
+  /** Where users reach the site (the CDN's address when there is one); absent until the first image is deployed. */
   url?: pulumi.Output<string>;
+  /** With a CDN: its cloudfront.net name, its distribution id (for alarms), and the origin's URL (debugging only). */
+  cdnDomainName?: pulumi.Output<string>;
+  cdnDistributionId?: pulumi.Output<string>;
+  originUrl?: pulumi.Output<string>;
   /** The image the platform runs; the next `pulumi up` without polls:image keeps it (last-deploy.ts). */
   image?: string;
   platform: string;

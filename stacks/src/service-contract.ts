@@ -74,18 +74,30 @@ export type DatabaseSsl = 'require' | 'verify-full';
 export interface ServiceEnvironmentSettings {
   databaseSsl: DatabaseSsl;
   logLevel: string;
+  /** How many proxies in front of the service append to X-Forwarded-For; see {@link trustedProxyHops}. */
+  trustedProxyHops: number;
+}
+
+/**
+ * The proxies that append the client's address to X-Forwarded-For before the service: the ALB or the ingress
+ * controller (the NLB passes TCP through and adds nothing), and CloudFront when the stack has a CDN. The
+ * service trusts exactly that many entries from the right (TRUST_PROXY as Koa's maxIpsCount), so the login
+ * throttle and the logs see the voter's address, and an address a client wrote into the header is ignored.
+ */
+export function trustedProxyHops(cdn: boolean): number {
+  return cdn ? 2 : 1;
 }
 
 /**
  * The plain (non-secret) environment of the serve and migrate commands on every platform: production mode,
- * listening on all interfaces of the container, behind a proxy that sets X-Forwarded-*, TLS to RDS.
+ * listening on all interfaces of the container, behind the proxies that set X-Forwarded-*, TLS to RDS.
  */
 export function serviceEnvironment(settings: ServiceEnvironmentSettings): Record<string, string> {
   return {
     [environmentNames.nodeEnv]: 'production',
     [environmentNames.port]: String(CONTAINER_PORT),
     [environmentNames.host]: '0.0.0.0',
-    [environmentNames.trustProxy]: 'true',
+    [environmentNames.trustProxy]: String(settings.trustedProxyHops),
     [environmentNames.databaseSsl]: settings.databaseSsl,
     [environmentNames.logLevel]: settings.logLevel,
     [environmentNames.shutdownDrainSeconds]: String(drainSeconds),

@@ -37,6 +37,7 @@ describe('stack config', () => {
     assert.equal(config.natGatewayPerAz, false);
     assert.equal(config.dbMultiAz, false);
     assert.equal(config.dbDeletionProtection, false);
+    assert.equal(config.cdn, false);
   });
 
   it('reads the prod stack file: eks, a multi-AZ database with deletion protection and a final snapshot', () => {
@@ -46,6 +47,8 @@ describe('stack config', () => {
     assert.equal(config.dbDeletionProtection, true);
     assert.equal(config.dbFinalSnapshot, true);
     assert.ok(config.azCount >= 2);
+    assert.equal(config.cdn, true, 'prod is behind the CDN');
+    assert.equal(config.cdnOriginSecretGeneration, 1);
   });
 
   it('fills unset keys with their defaults', () => {
@@ -111,6 +114,13 @@ describe('stack config', () => {
       },
       /^polls:nodeInstanceType m7g\.large runs arm64/,
     ],
+    ['a CDN switch that is not a boolean', { cdn: 'on' }, /^polls:cdn must be true or false/],
+    [
+      'an origin secret generation below 1',
+      { cdnOriginSecretGeneration: '0' },
+      /^polls:cdnOriginSecretGeneration must be between 1 and 1000000/,
+    ],
+    ['a WAF without the CDN', { waf: 'true' }, /^polls:waf needs polls:cdn/],
     ['a misspelt key', { azcount: '3' }, /^unknown config polls:azcount/],
     [
       'an alert address that is not one',

@@ -114,6 +114,38 @@ describe('day-2 scenarios: successive deploys of one stack', () => {
         assert.deepEqual([counts.replace, counts.delete], [0, 0]);
       });
 
+      it('the CDN is turned on in place: the entry point stays and starts admitting only the CDN', () => {
+        const changes = changesOf(result(stack, 'CDN turned on'));
+        const created = ofKind(changes, 'create');
+        assert.ok(created.includes('aws:cloudfront/distribution:Distribution::polls-cdn-distribution'));
+        // The service trusts one more proxy hop: the instances' settings (ec2) or the pods' (eks) change.
+        assert.deepEqual(
+          ofKind(changes, 'update').sort(),
+          stack === 'dev'
+            ? ['aws:ec2/launchTemplate:LaunchTemplate::polls-lt', 'aws:lb/listener:Listener::polls-lb-http']
+            : [
+                'kubernetes:apps/v1:Deployment::polls-service-web',
+                'kubernetes:helm.sh/v3:Release::polls-nginx-ingress',
+                'kubernetes:networking.k8s.io/v1:Ingress::polls-service-ingress',
+              ],
+        );
+        // On ec2 the internet-wide rule gives way to CloudFront's prefix list; eks deletes nothing.
+        assert.deepEqual(
+          ofKind(changes, 'delete'),
+          stack === 'dev'
+            ? ['aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::polls-lb-from-internet-80']
+            : [],
+        );
+      });
+
+      it('a rotated origin secret adds the next generation and keeps the current one accepted', () => {
+        const changes = changesOf(result(stack, 'CDN origin secret rotated'));
+        assert.deepEqual(ofKind(changes, 'create'), [
+          'random:index/randomPassword:RandomPassword::polls-origin-2',
+        ]);
+        assert.deepEqual([...ofKind(changes, 'replace'), ...ofKind(changes, 'delete')], []);
+      });
+
       it('a new zone count is refused, naming the key', () => {
         const outcome = result(stack, 'azCount changed');
         assert.ok(outcome && 'refused' in outcome);

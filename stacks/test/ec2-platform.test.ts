@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { tlsPolicy } from '../src/ec2/certificate';
+import { tlsPolicy } from '../src/certificate';
 import { healthCheckGraceSeconds, metricEventRetentionDays } from '../src/ec2/platform';
 import { sessionManagerPolicyArn } from '../src/ec2/instance-role';
 import { drainSeconds } from '../src/service-contract';

@@ -12,6 +12,7 @@ const settings: BootSettings = {
   logGroupName: '/polls/dev/service',
   metricsLogGroupName: '/polls/dev/metrics',
   metricNamespace: 'polls/dev',
+  trustedProxyHops: 1,
 };
 
 /** The body of a quoted here-document the user data writes to a file. */
@@ -59,7 +60,7 @@ describe('ec2 user data', () => {
   });
 
   it('configures the service for RDS behind the load balancer', () => {
-    for (const variable of ['NODE_ENV=production', 'TRUST_PROXY=true', 'DATABASE_SSL=verify-full']) {
+    for (const variable of ['NODE_ENV=production', 'TRUST_PROXY=1', 'DATABASE_SSL=verify-full']) {
       assert.ok(control.includes(`--env '${variable}'`), variable);
     }
     assert.match(control, /NODE_EXTRA_CA_CERTS=\/etc\/polls\/rds-ca\.pem/);

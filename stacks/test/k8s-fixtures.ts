@@ -16,6 +16,7 @@ export function settingsFor(overrides: Partial<WorkloadSettings> = {}): Workload
     domain: 'polls.example.com',
     clusterIssuer: 'letsencrypt',
     logLevel: 'info',
+    trustedProxyHops: 1,
     databaseSsl: 'require',
     databaseCidrs: ['10.0.0.0/16'],
     nodeCidrs: ['10.0.0.0/16'],

@@ -79,10 +79,10 @@ describe('npm run render:k8s', function () {
       '40-ingress.yaml',
       secretTemplateFile,
     ]);
-    assert.match(
-      readFileSync(join(out, '30-web.yaml'), 'utf8'),
-      /image: registry\.example\.com\/polls:v2\.0\.0/,
-    );
+    const web = readFileSync(join(out, '30-web.yaml'), 'utf8');
+    assert.match(web, /image: registry\.example\.com\/polls:v2\.0\.0/);
+    // prod's file has the CDN on; the plain YAML is not behind it, so the service trusts one hop.
+    assert.match(web, /- name: TRUST_PROXY\n\s+value: "1"/);
     assert.match(result.stdout, /kubectl -n polls wait --for=condition=complete/);
   });
 

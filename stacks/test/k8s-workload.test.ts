@@ -41,7 +41,7 @@ describe('k8s workload objects', () => {
       DATABASE_SSL: 'require',
       PORT: '3000',
       HOST: '0.0.0.0',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       SHUTDOWN_DRAIN_SECONDS: '10',
     });
     const fromSecret = env

@@ -95,7 +95,7 @@ describe('Jenkinsfile', () => {
       /pulumiWithImage\(decision, 'preview'\)/,
       /pulumiWithImage\(decision, 'up --yes'\)/,
       /--config "polls:image=\$repository:\$\{IMAGE_TAGS%% \*\}"/,
-      /\/readyz"/,
+      /\/api\/questions"/,
       /npm run --silent rollout -w stacks -- --stack "\$POLLS_STACK" --since "\$DEPLOY_STARTED"/,
       /cleanWs\(\)/,
     ]) {

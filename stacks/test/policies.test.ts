@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
 import { policies } from '../src/policies/rules';
-import { ec2Stack } from './support/ec2-stacks';
+import { ec2Stack, testImage, testSite } from './support/ec2-stacks';
 import { revealed } from './support/inputs';
-import type { ProgramRun } from './support/program';
+import { runProgram, type ProgramRun } from './support/program';
 
 const tags = { project: 'polls', stack: 'dev', platform: 'ec2' };
 
@@ -66,6 +66,15 @@ const badResources: Record<string, [string, Record<string, unknown>]> = {
     'aws:lb/listener:Listener',
     { protocol: 'HTTPS', port: 443, sslPolicy: 'ELBSecurityPolicy-2016-08', tags },
   ],
+  'cdn-https-only': [
+    'aws:cloudfront/distribution:Distribution',
+    {
+      defaultCacheBehavior: { viewerProtocolPolicy: 'redirect-to-https' },
+      orderedCacheBehaviors: [{ viewerProtocolPolicy: 'allow-all' }],
+      viewerCertificate: { cloudfrontDefaultCertificate: true },
+      tags,
+    },
+  ],
   'registry-immutable-scanned': [
     'aws:ecr/repository:Repository',
     { imageTagMutability: 'MUTABLE', imageScanningConfiguration: { scanOnPush: true }, tags },
@@ -82,7 +91,13 @@ const badResources: Record<string, [string, Record<string, unknown>]> = {
 
 describe('policies', () => {
   let runs: ProgramRun[];
-  before(async () => (runs = [await ec2Stack('dev'), await ec2Stack('prod')]));
+  before(async () => {
+    const behindCdn = await runProgram({
+      stack: 'prod',
+      config: { platform: 'ec2', image: testImage, cdn: true, ...testSite },
+    });
+    runs = [await ec2Stack('dev'), await ec2Stack('prod'), behindCdn];
+  });
 
   it('has a bad-resource case for every policy', () => {
     assert.deepEqual(Object.keys(badResources).sort(), policies.map((policy) => policy.name).sort());
@@ -90,7 +105,7 @@ describe('policies', () => {
 
   for (const policy of policies) {
     describe(policy.name, () => {
-      it('passes every resource of the dev and prod ec2 stacks', async () => {
+      it('passes every resource of the dev and prod ec2 stacks, and of prod behind the CDN', async () => {
         for (const run of runs) {
           for (const resource of run.resources) {
             const props = revealed(resource.inputs) as Record<string, unknown>;
@@ -142,6 +157,20 @@ describe('policies', () => {
       },
     );
     assert.deepEqual(found, []);
+  });
+
+  it('cdn-https-only holds a certificate of ours to TLSv1.2_2021 or newer', async () => {
+    const https = { viewerProtocolPolicy: 'redirect-to-https' };
+    const distribution = (minimumProtocolVersion: string) => ({
+      defaultCacheBehavior: https,
+      viewerCertificate: {
+        acmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/x',
+        minimumProtocolVersion,
+      },
+    });
+    const type = 'aws:cloudfront/distribution:Distribution';
+    assert.deepEqual(await violations(rule('cdn-https-only'), type, distribution('TLSv1.2_2021')), []);
+    assert.equal((await violations(rule('cdn-https-only'), type, distribution('TLSv1.2_2019'))).length, 1);
   });
 
   it('required-tags reads an Auto Scaling group’s tag list and skips untaggable types', async () => {

@@ -7,8 +7,12 @@ import {
   secretEnvironment,
   serviceEnvironment,
   stopTimeoutSeconds,
+  trustedProxyHops,
 } from '../src/service-contract';
 import { parseWithServiceConfig, type ParseResult } from './support/service-config';
+
+/** The hops without a CDN: 1, which the service reads as `true` until it reads a number of hops. */
+const oneHop = { trustedProxyHops: trustedProxyHops(false) };
 
 /** Secret values shaped as the service requires them (SESSION_KEYS: 32+ characters). */
 const secretValues = {
@@ -24,7 +28,10 @@ function accepted(result: ParseResult | undefined): Record<string, unknown> {
 describe('service contract', () => {
   for (const databaseSsl of ['require', 'verify-full'] as const) {
     describe(`the environment the platforms pass (DATABASE_SSL=${databaseSsl})`, () => {
-      const environment = { ...serviceEnvironment({ databaseSsl, logLevel: 'info' }), ...secretValues };
+      const environment = {
+        ...serviceEnvironment({ databaseSsl, logLevel: 'info', ...oneHop }),
+        ...secretValues,
+      };
       let config: Record<string, unknown>;
       before(() => (config = accepted(parseWithServiceConfig([environment])[0])));
 
@@ -48,7 +55,10 @@ describe('service contract', () => {
   }
 
   it('names only variables the service reads: a bad value in each is rejected naming it', () => {
-    const base = { ...serviceEnvironment({ databaseSsl: 'require', logLevel: 'info' }), ...secretValues };
+    const base = {
+      ...serviceEnvironment({ databaseSsl: 'require', logLevel: 'info', ...oneHop }),
+      ...secretValues,
+    };
     const invalid: Record<string, string> = {
       [environmentNames.port]: 'not-a-port',
       [environmentNames.trustProxy]: 'perhaps',
@@ -67,7 +77,7 @@ describe('service contract', () => {
   });
 
   it('needs NODE_ENV=production for the service to insist on SESSION_KEYS', () => {
-    const base = { ...serviceEnvironment({ databaseSsl: 'require', logLevel: 'info' }) };
+    const base = { ...serviceEnvironment({ databaseSsl: 'require', logLevel: 'info', ...oneHop }) };
     const [production] = parseWithServiceConfig([base]);
     assert.deepEqual(
       production && 'rejected' in production && production.rejected,
@@ -77,7 +87,10 @@ describe('service contract', () => {
   });
 
   it('agrees with the service on the metrics port, once the service reads METRICS_PORT', function () {
-    const base = { ...serviceEnvironment({ databaseSsl: 'require', logLevel: 'info' }), ...secretValues };
+    const base = {
+      ...serviceEnvironment({ databaseSsl: 'require', logLevel: 'info', ...oneHop }),
+      ...secretValues,
+    };
     const [unset, invalid] = parseWithServiceConfig([base, { ...base, [environmentNames.metricsPort]: 'x' }]);
     // The service gains METRICS_PORT in a parallel change; until then it ignores the variable.
     if (invalid && 'config' in invalid) this.skip();

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { sharedPage } from '../web/cache-control.js';
 import { csrfToken, requireCsrfToken } from '../web/csrf.js';
 import { parseId } from '../web/ids.js';
 import type { Render } from '../web/views.js';
@@ -10,18 +11,25 @@ import { publishedOr404, type PublishedQuestions } from './published-question.js
 const pollNotFound = 'Poll not found.';
 const noChoiceMessage = "You didn't select a choice.";
 
-/** The voter's pages, at the Django tutorial's paths so old links keep working. */
+/**
+ * The voter's pages, at the Django tutorial's paths so old links keep working. The index (and `/`, its
+ * redirect) is the same for every visitor and sets no cookie, so a shared cache may keep it for
+ * `indexEdgeMaxAgeSeconds`; every other page is per visitor and left `no-store` (web/cache-control.ts).
+ */
 export function pollsPages(
   polls: PollsRepository,
   published: PublishedQuestions,
   latest: LatestQuestionsCache,
   render: Render,
+  indexEdgeMaxAgeSeconds: number,
 ): Router {
   const router = new Router();
+  const indexCacheControl = sharedPage(indexEdgeMaxAgeSeconds);
 
   router.get('/', (ctx) => {
     ctx.status = 302;
     ctx.redirect('/polls/');
+    ctx.set('Cache-Control', indexCacheControl);
   });
 
   // The cache hands out the same array until the questions change, so the page is rendered once per change,
@@ -34,6 +42,7 @@ export function pollsPages(
     }
     ctx.type = 'html';
     ctx.body = index.html;
+    ctx.set('Cache-Control', indexCacheControl);
   });
 
   const ballotOr404 = (ctx: Context) => publishedOr404(ctx, (id) => published.ballot(id), pollNotFound);

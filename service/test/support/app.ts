@@ -11,7 +11,9 @@ import type { DatabaseTarget, TestDatabase } from './databases.js';
 
 export const testSessionKey = 'test-session-key-that-is-long-enough-0123456789';
 
-export interface TestAppSettings extends Partial<Pick<Config, 'voteBatchWindowMs' | 'trustProxy'>> {
+export interface TestAppSettings extends Partial<
+  Pick<Config, 'voteBatchWindowMs' | 'trustProxy' | 'indexEdgeMaxAgeSeconds'>
+> {
   readonly logger?: Logger;
 }
 
@@ -21,11 +23,13 @@ export function testApp(
   { logger = pino({ level: 'silent' }), ...settings }: TestAppSettings = {},
 ): { app: Koa; readiness: Readiness } {
   const readiness = new Readiness(database.knex);
+  const defaults = parseConfig({});
   const app = createApp({
     config: {
       sessionKeys: [testSessionKey],
       trustProxy: false,
-      voteBatchWindowMs: parseConfig({}).voteBatchWindowMs,
+      voteBatchWindowMs: defaults.voteBatchWindowMs,
+      indexEdgeMaxAgeSeconds: defaults.indexEdgeMaxAgeSeconds,
       ...settings,
     },
     database,

@@ -2,7 +2,8 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { PUBLIC_HTTP_PORT, PUBLIC_HTTPS_PORT } from '../service-contract';
 import type { Tags } from '../tags';
-import { Certificate, tlsPolicy } from './certificate';
+import { Certificate, tlsPolicy } from '../certificate';
+import type { OriginLock } from '../cdn/origin-secret';
 
 export interface LoadBalancerArgs {
   vpcId: pulumi.Input<string>;
@@ -15,10 +16,23 @@ export interface LoadBalancerArgs {
   deregistrationDelaySeconds: number;
   /** With a domain: HTTPS with an ACM certificate, HTTP redirected to it, and an alias record. */
   https?: { domain: string; hostedZoneId: string };
+  /**
+   * With a CDN in front: the load balancer admits only CloudFront (its origin-facing addresses, and requests
+   * carrying the origin secret), listens on one port, and leaves the site's name to the CDN.
+   */
+  originLock?: OriginLock;
+  /** The record that pointed the site's name elsewhere (the CDN's), for the alias record to take over. */
+  siteRecordFormerly?: pulumi.Alias;
   tags: Tags;
 }
 
 const anywhere = '0.0.0.0/0';
+/**
+ * CloudFront's origin-facing addresses as an AWS-managed prefix list. It counts as 55 rules against the
+ * security group's quota (60 by default) in every rule that references it ("AWS-managed prefix lists", Amazon
+ * VPC User Guide), so it may be referenced once: the one port CloudFront uses.
+ */
+export const cloudFrontOriginFacing = 'com.amazonaws.global.cloudfront.origin-facing';
 
 /** The public entry point: an ALB in the public subnets forwarding to the service's target group. */
 export class LoadBalancer extends pulumi.ComponentResource {
@@ -33,6 +47,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
    */
   readonly forwardingListener: aws.lb.Listener;
   readonly url: pulumi.Output<string>;
+  /** The load balancer's DNS name: the CDN's origin. */
+  readonly hostname: pulumi.Output<string>;
+  /** The alias record of the site's name, by identity (it exists only with a domain and without a CDN). */
+  readonly siteRecord: pulumi.Alias;
 
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super('polls:ec2:LoadBalancer', name, {}, opts);
@@ -44,21 +62,39 @@ export class LoadBalancer extends pulumi.ComponentResource {
       { vpcId: args.vpcId, description: 'polls load balancer: web traffic from the internet', tags },
       parent,
     );
-    const listenPorts = args.https ? [PUBLIC_HTTP_PORT, PUBLIC_HTTPS_PORT] : [PUBLIC_HTTP_PORT];
-    for (const port of listenPorts) {
+    const cdnPort = args.https ? PUBLIC_HTTPS_PORT : PUBLIC_HTTP_PORT;
+    if (args.originLock) {
+      const originFacing = aws.ec2.getManagedPrefixListOutput({ name: cloudFrontOriginFacing }, parent);
       new aws.vpc.SecurityGroupIngressRule(
-        `${name}-from-internet-${port}`,
+        `${name}-from-cloudfront`,
         {
           securityGroupId: securityGroup.id,
-          description: `HTTP${port === PUBLIC_HTTPS_PORT ? 'S' : ''} from anywhere`,
+          description: `HTTP${args.https ? 'S' : ''} from CloudFront's origin-facing servers`,
           ipProtocol: 'tcp',
-          fromPort: port,
-          toPort: port,
-          cidrIpv4: anywhere,
+          fromPort: cdnPort,
+          toPort: cdnPort,
+          prefixListId: originFacing.id,
           tags,
         },
         parent,
       );
+    } else {
+      const listenPorts = args.https ? [PUBLIC_HTTP_PORT, PUBLIC_HTTPS_PORT] : [PUBLIC_HTTP_PORT];
+      for (const port of listenPorts) {
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-from-internet-${port}`,
+          {
+            securityGroupId: securityGroup.id,
+            description: `HTTP${port === PUBLIC_HTTPS_PORT ? 'S' : ''} from anywhere`,
+            ipProtocol: 'tcp',
+            fromPort: port,
+            toPort: port,
+            cidrIpv4: anywhere,
+            tags,
+          },
+          parent,
+        );
+      }
     }
 
     const targetGroup = new aws.lb.TargetGroup(
@@ -97,22 +133,49 @@ export class LoadBalancer extends pulumi.ComponentResource {
       parent,
     );
     const forward = [{ type: 'forward', targetGroupArn: targetGroup.arn }];
-
-    if (args.https) {
-      const certificate = new Certificate(`${name}-tls`, { ...args.https, tags }, parent);
-      this.forwardingListener = new aws.lb.Listener(
-        `${name}-https`,
+    // Behind the CDN, a request without the origin secret is refused; a listener rule forwards the others.
+    const refuse = [
+      {
+        type: 'fixed-response',
+        fixedResponse: { statusCode: '403', contentType: 'text/plain', messageBody: 'Use the site address.' },
+      },
+    ];
+    const siteRecordName = `${name}-alias`;
+    this.siteRecord = { name: siteRecordName, parent: this };
+    const certificate = args.https && new Certificate(`${name}-tls`, { ...args.https, tags }, parent);
+    this.forwardingListener = new aws.lb.Listener(
+      `${name}-${args.https ? 'https' : 'http'}`,
+      {
+        loadBalancerArn: loadBalancer.arn,
+        port: cdnPort,
+        protocol: args.https ? 'HTTPS' : 'HTTP',
+        ...(certificate && { sslPolicy: tlsPolicy, certificateArn: certificate.arn }),
+        defaultActions: args.originLock ? refuse : forward,
+        tags,
+      },
+      parent,
+    );
+    if (args.originLock) {
+      new aws.lb.ListenerRule(
+        `${name}-from-cdn`,
         {
-          loadBalancerArn: loadBalancer.arn,
-          port: PUBLIC_HTTPS_PORT,
-          protocol: 'HTTPS',
-          sslPolicy: tlsPolicy,
-          certificateArn: certificate.arn,
-          defaultActions: forward,
+          listenerArn: this.forwardingListener.arn,
+          priority: 1,
+          // Either value: the current and, for a while after a rotation, the previous one (cdn/origin-secret.ts).
+          conditions: [
+            {
+              httpHeader: {
+                httpHeaderName: args.originLock.headerName,
+                values: args.originLock.acceptedValues,
+              },
+            },
+          ],
+          actions: forward,
           tags,
         },
         parent,
       );
+    } else if (args.https) {
       new aws.lb.Listener(
         `${name}-http`,
         {
@@ -129,32 +192,24 @@ export class LoadBalancer extends pulumi.ComponentResource {
         },
         parent,
       );
-      // The site's name points at the load balancer.
+      // The site's name points at the load balancer (with a CDN, at the CDN).
       new aws.route53.Record(
-        `${name}-alias`,
+        siteRecordName,
         {
           zoneId: args.https.hostedZoneId,
           name: args.https.domain,
           type: 'A',
           aliases: [{ name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true }],
         },
-        parent,
+        { parent: this, aliases: args.siteRecordFormerly ? [args.siteRecordFormerly] : [] },
       );
-      this.url = pulumi.output(`https://${args.https.domain}`);
-    } else {
-      this.forwardingListener = new aws.lb.Listener(
-        `${name}-http`,
-        {
-          loadBalancerArn: loadBalancer.arn,
-          port: PUBLIC_HTTP_PORT,
-          protocol: 'HTTP',
-          defaultActions: forward,
-          tags,
-        },
-        parent,
-      );
-      this.url = pulumi.interpolate`http://${loadBalancer.dnsName}`;
     }
+    // Behind a CDN the site's name is the CDN's: the load balancer's own address is for debugging only.
+    this.url =
+      args.https && !args.originLock
+        ? pulumi.output(`https://${args.https.domain}`)
+        : pulumi.interpolate`${args.https ? 'https' : 'http'}://${loadBalancer.dnsName}`;
+    this.hostname = loadBalancer.dnsName;
 
     this.securityGroupId = securityGroup.id;
     this.targetGroupArn = targetGroup.arn;

@@ -2,7 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { architectureOf } from '../architecture';
 import { postgresPort } from '../database';
-import { CONTAINER_PORT, healthPaths, stopTimeoutSeconds } from '../service-contract';
+import { CONTAINER_PORT, healthPaths, stopTimeoutSeconds, trustedProxyHops } from '../service-contract';
 import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { encryptedRootVolume, imdsV2Only } from '../instance-hardening';
 import { metricNamespace, type PlatformTelemetry } from '../observability/telemetry';
@@ -25,6 +25,8 @@ export const metricEventRetentionDays = 3;
  */
 export class Ec2Platform extends pulumi.ComponentResource implements PlatformOutputs {
   readonly url: pulumi.Output<string>;
+  readonly originHostname: pulumi.Output<string>;
+  readonly siteRecord: pulumi.Alias;
   readonly rollout: pulumi.Output<Rollout>;
   readonly telemetry: PlatformTelemetry;
 
@@ -70,6 +72,8 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
           config.domain && config.hostedZoneId
             ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
             : undefined,
+        originLock: args.originLock,
+        siteRecordFormerly: args.siteRecordFormerly,
         tags,
       },
       parent,
@@ -171,6 +175,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
           logGroupName,
           metricsLogGroupName,
           metricNamespace: metricNamespace(config),
+          trustedProxyHops: trustedProxyHops(config.cdn),
         }),
       );
 
@@ -255,6 +260,8 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
       // awslogs writes each JSON line of the service as the event itself.
       accessLog: { logGroupName: logGroup.name, fieldPrefix: '' },
     };
+    this.originHostname = loadBalancer.hostname;
+    this.siteRecord = loadBalancer.siteRecord;
     // `pulumi up` returns once the refresh has started; the pipeline waits for it to end.
     this.rollout = group.name.apply((autoScalingGroupName) => ({
       kind: 'instance-refresh' as const,

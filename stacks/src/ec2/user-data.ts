@@ -18,6 +18,8 @@ export interface BootSettings {
   /** Where the CloudWatch agent writes the service's scraped metrics (EMF events), and their namespace. */
   metricsLogGroupName: string;
   metricNamespace: string;
+  /** Proxies in front of the service that append to X-Forwarded-For (service-contract.ts). */
+  trustedProxyHops: number;
 }
 
 /** RDS's CA bundle, so the service can verify the database's certificate and host name (verify-full). */
@@ -28,18 +30,20 @@ function shellQuote(value: string): string {
 }
 
 // The RDS CA bundle is mounted, so the database's certificate and host name are verified.
-const environmentOptions = Object.entries(
-  serviceEnvironment({ databaseSsl: 'verify-full', logLevel: 'info' }),
-)
-  .map(([name, value]) => `--env ${shellQuote(`${name}=${value}`)}`)
-  .join(' ');
+function environmentOptions(trustedProxyHops: number): string {
+  return Object.entries(
+    serviceEnvironment({ databaseSsl: 'verify-full', logLevel: 'info', trustedProxyHops }),
+  )
+    .map(([name, value]) => `--env ${shellQuote(`${name}=${value}`)}`)
+    .join(' ');
+}
 
 /**
  * Runs before every start of the service (boot and restarts): fresh secrets and a registry login through
  * the instance role, the image, then the migrations. The migration command takes a PostgreSQL advisory lock,
  * so instances booting together run it one after another and all but the first find nothing to do.
  */
-const controlScript = `#!/bin/bash
+const controlScript = (trustedProxyHops: number) => `#!/bin/bash
 set -euo pipefail
 # shellcheck source=/dev/null
 source /etc/polls/polls.conf
@@ -48,7 +52,7 @@ container() {
   local stream=$1
   shift
   docker run --env-file /run/polls/app.env \\
-    ${environmentOptions} \\
+    ${environmentOptions(trustedProxyHops)} \\
     --env NODE_EXTRA_CA_CERTS=/etc/polls/rds-ca.pem --volume /etc/polls/rds-ca.pem:/etc/polls/rds-ca.pem:ro \\
     --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \\
     --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group="$LOG_GROUP" \\
@@ -158,7 +162,7 @@ ${conf}
 POLLS_CONF
 
 cat >/usr/local/bin/polls <<'POLLS_SCRIPT'
-${controlScript}POLLS_SCRIPT
+${controlScript(settings.trustedProxyHops)}POLLS_SCRIPT
 chmod 0755 /usr/local/bin/polls
 
 cat >/etc/systemd/system/polls.service <<'POLLS_UNIT'

@@ -19,8 +19,12 @@ export const ingressControllerReleaseName = ingressController.podLabels['app.kub
 
 export const ingressControllerReplicas = 2;
 
-/** Values for the chart; exported so tests read the same object the Release gets. */
-export function ingressControllerValues(): Record<string, unknown> {
+/**
+ * Values for the chart; exported so tests read the same object the Release gets. `originCheck` enables
+ * snippets ("Advanced configuration with Snippets", F5 NGINX Ingress Controller docs: off by default), which
+ * only the workload's Ingress uses, for the CDN's origin check (k8s/origin-check.ts).
+ */
+export function ingressControllerValues(options: { originCheck: boolean }): Record<string, unknown> {
   const podLabels = ingressController.podLabels;
   return {
     controller: {
@@ -30,6 +34,7 @@ export function ingressControllerValues(): Record<string, unknown> {
       // Without a domain the workload's Ingress has no host and answers on the load balancer's name; the
       // controller ignores host-less Ingresses unless this is on (such an Ingress may not have spec.tls).
       allowEmptyIngressHost: true,
+      enableSnippets: options.originCheck,
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
       topologySpreadConstraints: [
@@ -65,6 +70,8 @@ export interface IngressControllerArgs {
    * the load balancer) before it removes the nodes, subnets and gateways the load balancer is attached to.
    */
   after: pulumi.Resource[];
+  /** Behind a CDN: snippets on, for the workload's origin check. */
+  originCheck: boolean;
 }
 
 /**
@@ -85,7 +92,7 @@ export class IngressController extends pulumi.ComponentResource {
         chart: ingressControllerChart.chart,
         version: ingressControllerChart.version,
         repositoryOpts: { repo: ingressControllerChart.repo },
-        values: ingressControllerValues(),
+        values: ingressControllerValues({ originCheck: args.originCheck }),
         atomic: true,
         timeout: 600,
       },

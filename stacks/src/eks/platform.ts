@@ -25,6 +25,8 @@ import { ServiceWorkload } from './workload';
  */
 export class EksPlatform extends pulumi.ComponentResource implements PlatformOutputs {
   readonly url: pulumi.Output<string>;
+  readonly originHostname: pulumi.Output<string>;
+  readonly siteRecord: pulumi.Alias;
   readonly rollout: pulumi.Output<Rollout>;
   /** Secret: it names the cluster and its endpoint; it holds no credentials (`aws eks get-token`). */
   readonly kubeconfig: pulumi.Output<string>;
@@ -110,7 +112,11 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
 
     // Nothing runs in the cluster before its nodes, DNS and metrics exist; teardown removes it all first.
     const clusterReady = [nodes, ...clusterServices, network];
-    const controller = new IngressController(name, { provider, after: clusterReady }, parent);
+    const controller = new IngressController(
+      name,
+      { provider, after: clusterReady, originCheck: args.originLock !== undefined },
+      parent,
+    );
 
     // loadStackConfig guarantees a hosted zone whenever there is a domain.
     const site =
@@ -131,6 +137,7 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
         ingressController: controller.release,
         ingressDependencies: certificates ? [certificates.issuer] : [],
         podDependencies: [...clusterReady, databaseAccess],
+        originLock: args.originLock,
       },
       parent,
     );
@@ -160,11 +167,15 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
       },
     };
 
-    if (site) {
+    this.originHostname = workload.loadBalancerHostname;
+    const siteRecordName = `${name}-site-record`;
+    this.siteRecord = { name: siteRecordName, parent: this };
+    // Behind a CDN the site's name is the CDN's; the NLB's own address is for debugging only.
+    if (site && !args.originLock) {
       // The site's name points at the NLB; an alias works at a zone apex too.
       const loadBalancerZone = aws.lb.getHostedZoneIdOutput({ loadBalancerType: 'network' }, parent);
       new aws.route53.Record(
-        `${name}-site-record`,
+        siteRecordName,
         {
           zoneId: site.hostedZoneId,
           name: site.domain,
@@ -173,11 +184,11 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
             { name: workload.loadBalancerHostname, zoneId: loadBalancerZone.id, evaluateTargetHealth: true },
           ],
         },
-        parent,
+        { parent: this, aliases: args.siteRecordFormerly ? [args.siteRecordFormerly] : [] },
       );
       this.url = pulumi.output(`https://${site.domain}`);
     } else {
-      this.url = pulumi.interpolate`http://${workload.loadBalancerHostname}`;
+      this.url = pulumi.interpolate`${site ? 'https' : 'http'}://${workload.loadBalancerHostname}`;
     }
     this.rollout = pulumi.output({
       kind: 'deployment' as const,

@@ -1,5 +1,8 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1';
+import type { OriginLock } from '../cdn/origin-secret';
+import { originCheckSnippet } from '../k8s/origin-check';
 import type { SecretValues } from '../service-contract';
 import { workload } from '../k8s/manifests';
 import type { WorkloadSettings } from '../k8s/settings';
@@ -24,6 +27,26 @@ export interface ServiceWorkloadArgs {
   ingressDependencies: pulumi.Resource[];
   /** Anything the pods need first (nodes, DNS, database access). */
   podDependencies: pulumi.Resource[];
+  /** Behind a CDN: NGINX admits only requests carrying the origin secret. */
+  originLock?: OriginLock;
+}
+
+/**
+ * The Ingress as Pulumi creates it: behind a CDN, with the origin check as a server snippet. The snippet holds
+ * the secret, so it is added here, as a Pulumi secret, and never by the renderer (render:k8s has no CDN).
+ */
+function ingressArgs(ingress: IIngress, lock: OriginLock | undefined): k8s.networking.v1.IngressArgs {
+  if (!lock) return ingress;
+  const snippet = pulumi
+    .all(lock.acceptedValues)
+    .apply((values) => originCheckSnippet(lock.headerName, values));
+  return {
+    ...ingress,
+    metadata: {
+      ...ingress.metadata,
+      annotations: { ...ingress.metadata?.annotations, 'nginx.org/server-snippets': pulumi.secret(snippet) },
+    },
+  };
 }
 
 /**
@@ -72,10 +95,14 @@ export class ServiceWorkload extends pulumi.ComponentResource {
       },
     );
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, objects.podDisruptionBudget, inNamespace);
-    const ingress = new k8s.networking.v1.Ingress(`${name}-ingress`, objects.ingress, {
-      ...within,
-      dependsOn: [args.ingressController, service, deployment, ...args.ingressDependencies],
-    });
+    const ingress = new k8s.networking.v1.Ingress(
+      `${name}-ingress`,
+      ingressArgs(objects.ingress, args.originLock),
+      {
+        ...within,
+        dependsOn: [args.ingressController, service, deployment, ...args.ingressDependencies],
+      },
+    );
 
     this.loadBalancerHostname = ingress.status.loadBalancer.ingress.apply(
       (entries) => entries?.[0]?.hostname ?? '',

@@ -1,4 +1,5 @@
 import type { StackConfig } from '../config';
+import { trustedProxyHops } from '../service-contract';
 import type { IngressControllerSelector, WorkloadSettings } from './settings';
 
 /** The controller the workload is exposed through; the EKS platform installs it with these names. */
@@ -28,6 +29,7 @@ export function workloadSettings(config: StackConfig, image: string): WorkloadSe
     ...(config.domain !== undefined && { domain: config.domain }),
     clusterIssuer: clusterIssuerName,
     logLevel: 'info',
+    trustedProxyHops: trustedProxyHops(config.cdn),
     databaseSsl: 'require',
     databaseCidrs: [config.vpcCidr],
     databasePort: 5432,

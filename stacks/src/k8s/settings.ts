@@ -16,6 +16,8 @@ export interface WorkloadSettings {
   /** The cert-manager ClusterIssuer that signs the certificate for `domain`. */
   clusterIssuer: string;
   logLevel: string;
+  /** Proxies in front of the pods that append to X-Forwarded-For: the controller, and the CDN when there is one. */
+  trustedProxyHops: number;
   /** RDS for PostgreSQL 15+ refuses plain connections. */
   databaseSsl: DatabaseSsl;
   /** Where the database lives; the pods may open connections to these ranges on `databasePort` only. */

@@ -125,6 +125,31 @@ const modernTls = policy('modern-tls', 'HTTPS listeners use a TLS 1.3 security p
   },
 });
 
+/** CloudFront's viewer security policies from TLSv1.2_2021 on (ViewerCertificate, CloudFront API Reference). */
+const modernViewerTls = ['TLSv1.2_2021', 'TLSv1.2_2025', 'TLSv1.3_2025'];
+
+const cdnHttpsOnly = policy(
+  'cdn-https-only',
+  'CloudFront answers HTTP only with a redirect to HTTPS, with TLSv1.2_2021 or newer on a certificate of ours.',
+  {
+    'aws:cloudfront/distribution:Distribution': (props, report) => {
+      const behaviours = [field(props, 'defaultCacheBehavior'), ...list(props.orderedCacheBehaviors)];
+      const viewerProtocols = behaviours.map((behaviour) => field(behaviour, 'viewerProtocolPolicy'));
+      if (viewerProtocols.some((protocol) => protocol !== 'redirect-to-https' && protocol !== 'https-only')) {
+        report('Every cache behaviour must redirect HTTP to HTTPS (or refuse HTTP).');
+      }
+      // With CloudFront's own certificate CloudFront sets the policy itself; with ours it must be modern.
+      const certificate = field(props, 'viewerCertificate');
+      if (
+        !isTrue(field(certificate, 'cloudfrontDefaultCertificate')) &&
+        !modernViewerTls.includes(String(field(certificate, 'minimumProtocolVersion')))
+      ) {
+        report(`A custom certificate must use one of ${modernViewerTls.join(', ')}.`);
+      }
+    },
+  },
+);
+
 const registryImmutableAndScanned = policy(
   'registry-immutable-scanned',
   'ECR tags are immutable and scanned.',
@@ -169,6 +194,8 @@ export const untaggableTypes = new Set([
   'aws:cloudwatch/dashboard:Dashboard',
   'aws:cloudwatch/logMetricFilter:LogMetricFilter',
   'aws:cloudwatch/queryDefinition:QueryDefinition',
+  'aws:cloudfront/cachePolicy:CachePolicy',
+  'aws:cloudfront/originRequestPolicy:OriginRequestPolicy',
   'aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation',
   'aws:ec2/route:Route',
   'aws:ec2/routeTableAssociation:RouteTableAssociation',
@@ -215,6 +242,7 @@ export const policies: ResourceValidationPolicy[] = [
   noSshFromInternet,
   imdsV2Required,
   modernTls,
+  cdnHttpsOnly,
   registryImmutableAndScanned,
   noCredentialsInUserData,
   requiredTags,

@@ -18,8 +18,14 @@ function keyOf(resource: RecordedResource): string {
   return `${resource.type}::${resource.name}`;
 }
 
+/** A nested input, seen through secrets on the way (a secret annotation makes all of `metadata` one). */
 function valueAt(inputs: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, part) => (value as Record<string, unknown>)?.[part], inputs);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (value, part) => (revealed(value) as Record<string, unknown> | undefined)?.[part],
+      inputs,
+    );
 }
 
 function changedInputs(before: Record<string, unknown>, after: Record<string, unknown>): string[] {

@@ -75,6 +75,13 @@ function scenariosOf(stack: StackName): Scenario[] {
         ]
       : []),
     { name: 'domain added', stack, before: running, after: changed(site) },
+    { name: 'CDN turned on', stack, before: changed({ cdn: false }), after: changed({ cdn: true }) },
+    {
+      name: 'CDN origin secret rotated',
+      stack,
+      before: changed({ cdn: true }),
+      after: changed({ cdn: true, cdnOriginSecretGeneration: 2 }),
+    },
     {
       name: 'someone else (or Jenkins) runs `pulumi up`',
       stack,

@@ -8,13 +8,13 @@ const runs = new Map<StackName, Promise<ProgramRun>>();
 /**
  * The dev or prod stack file with the platform forced to ec2 and an image to run, each run once per mocha
  * process. dev keeps its file's lack of a domain (plain HTTP); prod gets a domain (HTTPS), so both shapes
- * of the load balancer are covered.
+ * of the load balancer are covered. Both without the CDN (prod's file turns it on): test/cdn.test.ts has it.
  */
 export function ec2Stack(stack: StackName): Promise<ProgramRun> {
   let run = runs.get(stack);
   if (!run) {
     const site = stack === 'prod' ? testSite : {};
-    run = runProgram({ stack, config: { platform: 'ec2', image: testImage, ...site } });
+    run = runProgram({ stack, config: { platform: 'ec2', image: testImage, cdn: false, ...site } });
     runs.set(stack, run);
   }
   return run;

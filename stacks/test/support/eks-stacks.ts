@@ -20,7 +20,8 @@ export const eksMocks: Pick<RunOptions, 'extraInvokes' | 'extraState'> = {
 export function runEks(stack: 'dev' | 'prod', config: RunOptions['config'] = {}): Promise<ProgramRun> {
   return runProgram({
     stack,
-    config: { platform: 'eks', image, clusterAdmins: [deployerRole, operatorRole], ...config },
+    // Without the CDN (prod's file turns it on) unless asked: test/cdn.test.ts has it.
+    config: { platform: 'eks', image, clusterAdmins: [deployerRole, operatorRole], cdn: false, ...config },
     ...eksMocks,
   });
 }

@@ -44,6 +44,10 @@ const computedState: Record<string, (name: string, inputs: State) => State> = {
     ],
   }),
   'aws:route53/record:Record': (_name, inputs) => ({ fqdn: inputs.name }),
+  'aws:cloudfront/distribution:Distribution': (name) => ({
+    domainName: `${name}.cloudfront.net`,
+    hostedZoneId: 'Z2FDTNDATAQYW2',
+  }),
   'random:index/randomPassword:RandomPassword': (name) => ({
     result: `${mockSecretMarker}-${name}`,
     bcryptHash: `${mockSecretMarker}-bcrypt-${name}`,
@@ -106,6 +110,12 @@ export const mockInvokes: Record<string, (inputs: State) => State> = {
     partition: 'aws',
     dnsSuffix: 'amazonaws.com',
     reverseDnsPrefix: 'com.amazonaws',
+  }),
+  'aws:ec2/getManagedPrefixList:getManagedPrefixList': (inputs) => ({
+    id: 'pl-4fa04526',
+    name: inputs.name,
+    maxEntries: 55,
+    entries: [],
   }),
   'aws:ssm/getParameter:getParameter': (inputs) => ({
     id: inputs.name,

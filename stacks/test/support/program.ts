@@ -27,6 +27,10 @@ export interface RecordedResource {
   formerParents: Array<{ type: string; name: string } | 'root'>;
   /** Former names its aliases give: a resource that took over another's place in the state. */
   formerNames: string[];
+  /** The same, with the name of the former parent each of those aliases gives (the type stays). */
+  formerIdentities: Array<{ name: string; parent?: string }>;
+  /** The name of the explicit provider it was created with; undefined for the default provider. */
+  provider?: string;
 }
 
 export interface RecordedOutput {
@@ -241,9 +245,17 @@ function recordedResource(
     parent: parentUrn ? { type: typeOfUrn(parentUrn), name: nameOfUrn(parentUrn) } : undefined,
     dependencies: dependencies.map(nameOfUrn),
     dependsOn: dependencies.filter((urn) => !fromInputs.has(urn)).map(nameOfUrn),
+    // A provider reference is `<urn>::<id>`: the name is the URN's last part before the id.
+    provider: args.provider ? nameOfUrn(args.provider.split('::').slice(0, -1).join('::')) : undefined,
     formerNames: request.getAliasesList().flatMap((alias) => {
       const name = alias.getSpec()?.getName();
       return name ? [name] : [];
+    }),
+    formerIdentities: request.getAliasesList().flatMap((alias) => {
+      const spec = alias.getSpec();
+      if (!spec?.getName()) return [];
+      const parentUrn = spec.getParenturn();
+      return [{ name: spec.getName(), ...(parentUrn && { parent: nameOfUrn(parentUrn) }) }];
     }),
     formerParents: request.getAliasesList().flatMap((alias): RecordedResource['formerParents'] => {
       const spec = alias.getSpec();

@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { Tags } from '../tags';
+import type { Tags } from './tags';
 
 export interface CertificateArgs {
   domain: string;

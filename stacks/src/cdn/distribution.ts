@@ -1,0 +1,168 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { Certificate } from '../certificate';
+import type { Tags } from '../tags';
+import { EdgePolicies, managedPolicies } from './edge-policies';
+import { cachedPaths, type CachedPath } from './edge-rules';
+import type { OriginLock } from './origin-secret';
+import { WebAcl } from './web-acl';
+
+/**
+ * The viewer TLS policy with a certificate of our own. With the cloudfront.net certificate CloudFront fixes the
+ * policy itself (TLSv1), whatever is set (ViewerCertificate, CloudFront API Reference).
+ */
+export const viewerTlsPolicy = 'TLSv1.2_2021';
+/** HTTP/2 and HTTP/3 to viewers (`httpVersion` accepts http1.1, http2, http2and3, http3). */
+export const httpVersion = 'http2and3';
+/** North America and Europe only: the cheapest price class, where the voters are. */
+export const priceClass = 'PriceClass_100';
+
+const originId = 'load-balancer';
+const componentType = 'polls:cdn:Cdn';
+
+function siteRecordName(name: string, type: 'A' | 'AAAA'): string {
+  return `${name}-alias-${type.toLowerCase()}`;
+}
+
+/**
+ * The CDN's A record for the site's name, by identity, for the platform's record to take over in place when the
+ * CDN named `name` (a child of the stack) is turned off.
+ */
+export function cdnSiteRecord(name: string): pulumi.Alias {
+  return { name: siteRecordName(name, 'A'), parent: pulumi.createUrn(name, componentType) };
+}
+
+export interface CdnArgs {
+  /** The load balancer's DNS name. */
+  originHostname: pulumi.Input<string>;
+  /** `https` when the origin has a certificate for the site's name (a domain), else `http`. */
+  originProtocol: 'http' | 'https';
+  originLock: OriginLock;
+  /** With a domain: an ACM certificate in us-east-1, the alias, and alias records in the zone. */
+  site?: { domain: string; hostedZoneId: string };
+  /** The platform's record for the site's name, which the CDN's A record takes over in place. */
+  siteRecordFormerly: pulumi.Alias;
+  /** An AWS WAF web ACL on the distribution (polls:waf). */
+  waf: boolean;
+  tags: Tags;
+}
+
+/**
+ * A CloudFront distribution in front of the platform's load balancer: HTTPS to viewers (HTTP redirected),
+ * HTTP/2 and 3, compression at the edge; static files and the index cached as the service's Cache-Control says,
+ * everything else passed through with every cookie, header and query string; the internal paths refused.
+ */
+export class Cdn extends pulumi.ComponentResource {
+  readonly distributionId: pulumi.Output<string>;
+  readonly domainName: pulumi.Output<string>;
+  readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(componentType, name, {}, opts);
+    const parent = { parent: this };
+    const { tags } = args;
+
+    const policies = new EdgePolicies(name, { tags }, parent);
+
+    // CloudFront only uses ACM certificates ("Supported Regions", ACM User Guide) and web ACLs (scope
+    // CLOUDFRONT) from us-east-1, whatever the stack's region.
+    const usEast1 =
+      (args.site || args.waf) && new aws.Provider(`${name}-us-east-1`, { region: 'us-east-1' }, parent);
+    const inUsEast1 = { parent: this, providers: usEast1 ? [usEast1] : [] };
+    const certificateArn = args.site && new Certificate(`${name}-tls`, { ...args.site, tags }, inUsEast1).arn;
+    const webAclArn = args.waf && new WebAcl(`${name}-waf`, { tags }, inUsEast1).arn;
+
+    const cached = (path: CachedPath, cachePolicyId: pulumi.Output<string>) => ({
+      pathPattern: path.pathPattern,
+      targetOriginId: originId,
+      viewerProtocolPolicy: 'redirect-to-https',
+      allowedMethods: ['GET', 'HEAD'],
+      cachedMethods: ['GET', 'HEAD'],
+      cachePolicyId,
+      originRequestPolicyId: policies.hostOnlyOriginRequestPolicyId,
+      compress: true,
+    });
+    const distribution = new aws.cloudfront.Distribution(
+      `${name}-distribution`,
+      {
+        enabled: true,
+        comment: 'polls',
+        isIpv6Enabled: true,
+        httpVersion,
+        priceClass,
+        aliases: args.site ? [args.site.domain] : [],
+        origins: [
+          {
+            originId,
+            domainName: args.originHostname,
+            customOriginConfig: {
+              httpPort: 80,
+              httpsPort: 443,
+              originProtocolPolicy: `${args.originProtocol}-only`,
+              originSslProtocols: ['TLSv1.2'],
+            },
+            // The header the load balancer (ec2) or the ingress controller (eks) admits requests by.
+            customHeaders: [{ name: args.originLock.headerName, value: args.originLock.acceptedValues[0]! }],
+          },
+        ],
+        defaultCacheBehavior: {
+          targetOriginId: originId,
+          viewerProtocolPolicy: 'redirect-to-https',
+          allowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'],
+          cachedMethods: ['GET', 'HEAD'],
+          cachePolicyId: managedPolicies.cachingDisabled,
+          originRequestPolicyId: managedPolicies.allViewer,
+          compress: true,
+          functionAssociations: [
+            { eventType: 'viewer-request', functionArn: policies.blockInternalFunctionArn },
+          ],
+        },
+        orderedCacheBehaviors: [
+          cached(cachedPaths.static, policies.staticCachePolicyId),
+          cached(cachedPaths.index, policies.indexCachePolicyId),
+        ],
+        restrictions: { geoRestriction: { restrictionType: 'none' } },
+        ...(webAclArn && { webAclId: webAclArn }),
+        viewerCertificate: certificateArn
+          ? {
+              acmCertificateArn: certificateArn,
+              sslSupportMethod: 'sni-only',
+              minimumProtocolVersion: viewerTlsPolicy,
+            }
+          : { cloudfrontDefaultCertificate: true },
+        tags,
+      },
+      parent,
+    );
+
+    if (args.site) {
+      // The site's name points at the distribution, for IPv4 and IPv6 viewers.
+      for (const type of ['A', 'AAAA'] as const) {
+        new aws.route53.Record(
+          siteRecordName(name, type),
+          {
+            zoneId: args.site.hostedZoneId,
+            name: args.site.domain,
+            type,
+            aliases: [
+              {
+                name: distribution.domainName,
+                zoneId: distribution.hostedZoneId,
+                evaluateTargetHealth: false,
+              },
+            ],
+          },
+          // The A record took the name over from the platform's: the same record, now pointing at the CDN.
+          { parent: this, aliases: type === 'A' ? [args.siteRecordFormerly] : [] },
+        );
+      }
+    }
+
+    this.distributionId = distribution.id;
+    this.domainName = distribution.domainName;
+    this.url = args.site
+      ? pulumi.output(`https://${args.site.domain}`)
+      : pulumi.interpolate`https://${distribution.domainName}`;
+    this.registerOutputs({ distributionId: this.distributionId, domainName: this.domainName, url: this.url });
+  }
+}
