@@ -103,6 +103,14 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
       expression('votes / PERIOD(votes)', 'votes/s'),
     ],
   });
+  panels.push({
+    title: 'Votes per transaction (grouped commits)',
+    metrics: [
+      line(own, exportedServiceMetrics.batchedVotes, job, { stat: 'Sum', id: 'batched', visible: false }),
+      line(own, exportedServiceMetrics.voteBatches, job, { stat: 'Sum', id: 'batches', visible: false }),
+      expression('batched / batches', 'average votes per transaction'),
+    ],
+  });
   panels.push({ title: platform.kind === 'ec2' ? 'Healthy targets' : 'Ready pods', metrics: capacity });
   panels.push({
     title: 'Database CPU and connections',

@@ -20,6 +20,9 @@ const scrapeIntervalSeconds = 60;
 export const exportedServiceMetrics = {
   /** A counter: each data point is the votes since the previous scrape. */
   votes: 'polls_votes_total',
+  /** Counters too: committed vote transactions and the votes in them (their ratio is the average batch). */
+  voteBatches: 'polls_vote_batches_total',
+  batchedVotes: 'polls_vote_batched_votes_total',
   poolUsed: 'db_pool_connections_used',
   poolFree: 'db_pool_connections_free',
   poolPendingAcquires: 'db_pool_pending_acquires',
