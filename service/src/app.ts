@@ -11,6 +11,10 @@ import { createMetrics } from './metrics/metrics.js';
 import { pollsApi } from './polls/api.js';
 import { BallotCache } from './polls/ballot-cache.js';
 import { LatestQuestionsCache } from './polls/latest-questions-cache.js';
+import { LiveCounts } from './polls/live-results/live-counts.js';
+import { liveResultsRoutes } from './polls/live-results/routes.js';
+import { streamMetrics } from './polls/live-results/stream-metrics.js';
+import { votesCountedChannel } from './polls/live-results/votes-counted.js';
 import { questionsChangedChannel } from './polls/publication.js';
 import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/polls-repository.js';
@@ -25,7 +29,7 @@ import { loadStaticAssets } from './web/static-assets.js';
 import { createRenderer } from './web/views.js';
 
 export interface AppDependencies {
-  readonly config: Pick<Config, 'sessionKeys' | 'trustProxy' | 'voteBatchWindowMs'>;
+  readonly config: Pick<Config, 'sessionKeys' | 'trustProxy' | 'voteBatchWindowMs' | 'maxStreams'>;
   readonly database: Pick<Database, 'knex' | 'listen'>;
   readonly readiness: Readiness;
   readonly logger: Logger;
@@ -46,12 +50,21 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
   const questionChanges = database.listen(questionsChangedChannel);
   const latest = new LatestQuestionsCache(polls, questionChanges);
   const published = new PublishedQuestions(polls, new BallotCache(polls, questionChanges));
+  const live = new LiveCounts(
+    (id) => polls.choicesWithVotes(id),
+    database.listen(votesCountedChannel),
+    streamMetrics(metrics.registry),
+    { maxStreams: config.maxStreams },
+  );
+  // Streams first: they would hold the drain open, and their clients should move to a replica that stays.
+  readiness.onDrain(() => live.closeAll());
 
   const routers = [
     healthRoutes(readiness),
     metrics.routes,
     pollsPages(polls, published, latest, render),
     pollsApi(polls, published),
+    liveResultsRoutes(published, live),
     // An editor's save must show on the index at once, not when its notification comes back.
     adminRoutes(db, render, () => {
       latest.invalidate();

@@ -23,6 +23,8 @@ export interface Config {
   readonly shutdownDrainMs: number;
   /** How long a vote waits for others to share its commit; 0 commits each vote in its own transaction. */
   readonly voteBatchWindowMs: number;
+  /** How many live-results streams this process keeps open at most; more are refused with 503. */
+  readonly maxStreams: number;
 }
 
 /** A configuration mistake, reported as one line naming the variable. */
@@ -59,6 +61,7 @@ export function parseConfig(env: Environment = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 8, { min: 0, max: 300 }) * 1000,
     voteBatchWindowMs: integer(env, 'VOTE_BATCH_WINDOW_MS', 2, { min: 0, max: 100 }),
+    maxStreams: integer(env, 'MAX_STREAMS', 5000, { min: 0, max: 100_000 }),
   };
 }
 

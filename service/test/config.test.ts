@@ -18,6 +18,7 @@ describe('parseConfig', () => {
     assert.equal(config.sessionKeysGenerated, true);
     assert.equal(config.sessionKeys.length, 1);
     assert.equal(config.voteBatchWindowMs, 2);
+    assert.equal(config.maxStreams, 5000);
   });
 
   it('reads every variable', () => {
@@ -32,6 +33,7 @@ describe('parseConfig', () => {
       LOG_LEVEL: 'warn',
       SHUTDOWN_DRAIN_SECONDS: '5',
       VOTE_BATCH_WINDOW_MS: '0',
+      MAX_STREAMS: '250',
     });
     assert.equal(config.port, 8080);
     assert.equal(config.databaseUrl, 'postgres://app:secret@db:5432/polls');
@@ -43,6 +45,7 @@ describe('parseConfig', () => {
     assert.equal(config.logLevel, 'warn');
     assert.equal(config.shutdownDrainMs, 5000);
     assert.equal(config.voteBatchWindowMs, 0);
+    assert.equal(config.maxStreams, 250);
   });
 
   const invalid: [Record<string, string>, string, RegExp][] = [
@@ -56,6 +59,8 @@ describe('parseConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
     [{ VOTE_BATCH_WINDOW_MS: '2.5' }, 'VOTE_BATCH_WINDOW_MS', /whole number/],
     [{ VOTE_BATCH_WINDOW_MS: '101' }, 'VOTE_BATCH_WINDOW_MS', /from 0 to 100/],
+    [{ MAX_STREAMS: 'many' }, 'MAX_STREAMS', /whole number/],
+    [{ MAX_STREAMS: '100001' }, 'MAX_STREAMS', /from 0 to 100000/],
     [{ SESSION_KEYS: 'short' }, 'SESSION_KEYS', /at least 32 characters/],
     [{ NODE_ENV: 'production' }, 'SESSION_KEYS', /required when NODE_ENV=production/],
   ];

@@ -23,6 +23,8 @@ export interface Metrics {
   /** Serves the registry in Prometheus text format at GET /metrics. */
   readonly routes: Router;
   countVote(outcome: VoteOutcome): void;
+  /** For the series of other parts (live results), served with these. */
+  readonly registry: Registry;
 }
 
 /** One registry per app, so several apps in one process (tests) never share or re-register series. */
@@ -75,7 +77,7 @@ export function createMetrics(db: Knex): Metrics {
     }
   };
 
-  return { middleware, routes, countVote: (outcome) => votes.inc({ outcome }) };
+  return { middleware, routes, countVote: (outcome) => votes.inc({ outcome }), registry };
 }
 
 /** The route template that answered, e.g. `/polls/:id/`. Unmatched paths (static assets, 404s) share one

@@ -11,7 +11,9 @@ import type { DatabaseTarget, TestDatabase } from './databases.js';
 
 export const testSessionKey = 'test-session-key-that-is-long-enough-0123456789';
 
-export interface TestAppSettings extends Partial<Pick<Config, 'voteBatchWindowMs' | 'trustProxy'>> {
+export interface TestAppSettings extends Partial<
+  Pick<Config, 'voteBatchWindowMs' | 'trustProxy' | 'maxStreams'>
+> {
   readonly logger?: Logger;
 }
 
@@ -26,6 +28,7 @@ export function testApp(
       sessionKeys: [testSessionKey],
       trustProxy: false,
       voteBatchWindowMs: parseConfig({}).voteBatchWindowMs,
+      maxStreams: parseConfig({}).maxStreams,
       ...settings,
     },
     database,

@@ -1,0 +1,51 @@
+import type { ServerResponse } from 'node:http';
+import type { CountsEvent } from './counts-event.js';
+
+/** The part of a response a stream writes to (a ServerResponse; tests use any Writable). */
+export type StreamSink = Pick<
+  ServerResponse,
+  'write' | 'end' | 'destroy' | 'writableLength' | 'once' | 'destroyed'
+>;
+
+/**
+ * One client's Server-Sent Events connection. Writes go straight to the response, whose `writableLength`
+ * is what the client has not taken yet: past `maxBufferedBytes` the client is dropped instead of being
+ * buffered for without bound (it reconnects, and is sent the counts of that moment).
+ */
+export class EventStream {
+  private lastEventId: string | undefined;
+
+  constructor(
+    private readonly sink: StreamSink,
+    lastEventId: string | undefined,
+    private readonly maxBufferedBytes: number,
+    private readonly onDropped: () => void,
+  ) {
+    this.lastEventId = lastEventId;
+  }
+
+  /** Writes the event unless this client has it already; true when written. */
+  send(event: CountsEvent): boolean {
+    if (event.id === this.lastEventId) return false;
+    this.lastEventId = event.id;
+    return this.write(event.bytes);
+  }
+
+  /** Writes raw Server-Sent Events text (a comment, a retry hint); false when the client was dropped. */
+  write(bytes: Buffer | string): boolean {
+    if (this.sink.destroyed) return false;
+    if (this.sink.writableLength > this.maxBufferedBytes) {
+      this.sink.destroy();
+      this.onDropped();
+      return false;
+    }
+    this.sink.write(bytes);
+    return true;
+  }
+
+  /** Ends the stream; `retryMs` tells the client how long to wait before it reconnects. */
+  close(retryMs?: number): void {
+    if (retryMs !== undefined) this.write(`retry: ${retryMs}\n\n`);
+    if (!this.sink.destroyed) this.sink.end();
+  }
+}
