@@ -51,11 +51,12 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
   const latest = new LatestQuestionsCache(polls, questionChanges);
   const published = new PublishedQuestions(polls, new BallotCache(polls, questionChanges));
   const live = new LiveCounts(
-    (id) => polls.choicesWithVotes(id),
+    async (id) => (await published.withVotes(id))?.choices ?? [],
     database.listen(votesCountedChannel),
     streamMetrics(metrics.registry),
     { maxStreams: config.maxStreams },
   );
+  questionChanges.subscribe(() => live.questionsChanged());
   // Streams first: they would hold the drain open, and their clients should move to a replica that stays.
   readiness.onDrain(() => live.closeAll());
 

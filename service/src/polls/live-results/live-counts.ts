@@ -42,7 +42,8 @@ export class LiveCounts {
   private background: NodeJS.Timeout[] = [];
 
   constructor(
-    private readonly readCounts: (questionId: number) => Promise<Choice[]>,
+    /** A published question's counts now; none when it is not published (any more). */
+    private readonly readCounts: (questionId: number) => Promise<readonly Choice[]>,
     private readonly listener: ChannelListener,
     private readonly metrics: StreamMetrics,
     private readonly options: LiveCountsOptions,
@@ -77,6 +78,11 @@ export class LiveCounts {
     sink.once('close', () => this.unwatch(questionId, stream));
     stream.write(`retry: ${reconnectMs}\n\n`); // also sends the headers
     this.changed([questionId]);
+  }
+
+  /** A question may have changed or stopped being published: every watched one is read again. */
+  questionsChanged(): void {
+    this.changed(undefined);
   }
 
   /** Shutting down: every stream is ended with a hint to come back in a few seconds (elsewhere), new ones refused. */
@@ -123,7 +129,7 @@ export class LiveCounts {
   }
 
   private async publish(questionId: number): Promise<void> {
-    let choices: Choice[];
+    let choices: readonly Choice[];
     try {
       this.metrics.countsRead();
       choices = await this.readCounts(questionId);
@@ -135,7 +141,7 @@ export class LiveCounts {
     const streams = this.watchers.get(questionId);
     if (!streams) return;
     if (choices.length === 0) {
-      // The question is gone: its clients reconnect, and are answered 404.
+      // No longer published: its clients reconnect, and are answered 404.
       for (const stream of streams) stream.close();
       return;
     }
