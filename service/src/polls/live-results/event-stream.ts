@@ -1,11 +1,15 @@
-import type { ServerResponse } from 'node:http';
 import type { CountsEvent } from './counts-event.js';
 
-/** The part of a response a stream writes to (a ServerResponse; tests use any Writable). */
-export type StreamSink = Pick<
-  ServerResponse,
-  'write' | 'end' | 'destroy' | 'writableLength' | 'once' | 'destroyed'
->;
+/** What a stream needs of its response (a ServerResponse; tests use any Writable). */
+export interface StreamSink {
+  /** Bytes written but not yet taken by the client (and the socket's buffer). */
+  readonly writableLength: number;
+  readonly destroyed: boolean;
+  write(chunk: Buffer | string): boolean;
+  end(): void;
+  destroy(): void;
+  once(event: 'close', listener: () => void): unknown;
+}
 
 /**
  * One client's Server-Sent Events connection. Writes go straight to the response, whose `writableLength`
