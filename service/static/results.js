@@ -30,7 +30,10 @@
   const connect = () => {
     const source = new EventSource(list.dataset.events);
     source.addEventListener('open', () => showStatus(''));
-    source.addEventListener('counts', (event) => show(JSON.parse(event.data)));
+    source.addEventListener('counts', (event) => {
+      show(JSON.parse(event.data));
+      list.dataset.live = 'current'; // the numbers shown are the stream's, not only the page's
+    });
     source.addEventListener('error', () => {
       showStatus('Live results lost: reconnecting…');
       // The browser retries a dropped stream by itself, but gives up on a refusal (503: busy or shutting
