@@ -299,7 +299,7 @@ function reportLines(report: Report): string[] {
     '',
     `Written by \`npm run bench:streams -w service\` on ${new Date().toISOString()}. One service process`,
     "(compiled, NODE_ENV=production, LOG_LEVEL=warn) on a scratch database of the machine's PostgreSQL; the",
-    `clients are one Node process on the same machine: ${streamCount} streams (\`GET /api/questions/:id/events\`)`,
+    `clients run on the same machine, the viewers in one Node process, the voters in another: ${streamCount} streams (\`GET /api/questions/:id/events\`)`,
     `on ${questionCount} questions, ${sampledPerQuestion} of each question's streams timed, and votes through the JSON API at`,
     `a fixed ${votesPerSecond} a second for ${seconds} s, spread over the questions. Figures, not assertions.`,
     '',

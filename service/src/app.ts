@@ -73,6 +73,13 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
     }),
   ];
 
+  // Koa reports here a response that failed after its headers went out: mostly a client that closed a live
+  // stream. Its default prints a stack to stderr, outside the JSON log; a client going away is no fault of ours.
+  app.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE')
+      logger.debug({ err: error }, 'client went away');
+    else logger.error({ err: error }, 'response failed');
+  });
   app.use(requestLog(logger));
   app.use(metrics.middleware);
   app.use(handleErrors(render, logger));

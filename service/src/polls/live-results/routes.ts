@@ -47,8 +47,10 @@ async function openStream(
     'X-Accel-Buffering': 'no',
     Connection: 'close',
   });
-  // Events are written to the socket as they come, by LiveCounts, not by Koa at the end of this chain.
+  // Events are written to the socket as they come, by LiveCounts, not by Koa at the end of this chain. The
+  // body ends with the connection, so it needs no chunked framing: each event is one plain socket write.
   ctx.respond = false;
+  ctx.res.useChunkedEncodingByDefault = false;
   const lastEventId = ctx.get('Last-Event-ID');
   live.watch(
     ballot.id,

@@ -72,6 +72,7 @@ for (const target of databaseTargets) {
       assert.equal(client.headers['content-type'], 'text/event-stream; charset=utf-8');
       assert.equal(client.headers['x-accel-buffering'], 'no');
       assert.equal(client.headers['cache-control'], 'no-store, no-transform');
+      assert.equal(client.headers.connection, 'close');
       const counts = await client.waitForCounts(() => true, 'the first counts event');
       assert.deepEqual(counts, {
         questionId: question.id,
