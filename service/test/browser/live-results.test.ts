@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { listen } from '../../src/server.js';
+import { testApp } from '../support/app.js';
 import { browserSuite } from '../support/chromium.js';
 import { databaseTargets } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
@@ -63,6 +65,28 @@ for (const target of databaseTargets) {
       }
       await suite.screenshot(pages[0]!, 'after-vote');
       await context.close();
+    });
+
+    it('says the live results are reconnecting when its server shuts down', async () => {
+      const { db, chromium } = suite;
+      const question = await createQuestion(db.knex, 'Up or down?', -1, ['Up', 'Down']);
+      const { app, readiness } = testApp(db);
+      const server = await listen(app, 0, '127.0.0.1');
+      const page = await chromium.newPage();
+      try {
+        await page.goto(`${server.url}/polls/${question.id}/results/`);
+        await page.locator('ul.results[data-live="current"]').waitFor();
+        assert.equal(await page.locator('.live-status').isHidden(), true);
+        readiness.startDraining(); // the stream ends; reconnecting is refused with 503 while draining
+        const status = page.getByRole('status');
+        await status.waitFor();
+        assert.equal(await status.textContent(), 'Live results lost: reconnecting…');
+        assert.equal((await page.locator('.total').textContent())?.trim(), '0 votes in all.');
+        await suite.screenshot(page, 'reconnecting');
+      } finally {
+        await page.close();
+        await server.close(100);
+      }
     });
 
     it('shows the counts of the moment with JavaScript disabled', async () => {
