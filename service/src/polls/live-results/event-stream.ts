@@ -5,6 +5,8 @@ export interface StreamSink {
   /** Bytes written but not yet taken by the client (and the socket's buffer). */
   readonly writableLength: number;
   readonly destroyed: boolean;
+  /** True once the connection is gone, perhaps before the stream was even opened. */
+  readonly closed: boolean;
   write(chunk: Buffer | string): boolean;
   end(): void;
   destroy(): void;

@@ -68,6 +68,8 @@ export class LiveCounts {
    * the latest), then on every change. The caller has checked `refusal()` and that the question is published.
    */
   watch(questionId: number, sink: StreamSink, lastEventId: string | undefined): void {
+    // A client that left while its question was looked up: its 'close' is past, so it would never be forgotten.
+    if (sink.closed) return;
     const stream = new EventStream(sink, lastEventId, this.maxBufferedBytes, () => this.metrics.dropped());
     let streams = this.watchers.get(questionId);
     if (!streams) this.watchers.set(questionId, (streams = new Set()));

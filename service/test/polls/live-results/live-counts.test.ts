@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { ChannelListener } from '../../../src/db/listener.js';
 import { LiveCounts, type LiveCountsOptions } from '../../../src/polls/live-results/live-counts.js';
@@ -118,6 +119,16 @@ describe('LiveCounts', () => {
     const { sink, received } = client({ reading: true });
     counter.watch(7, sink, undefined);
     await waitFor(() => received.includes(':\n\n'), 'a heartbeat');
+  });
+
+  it('never opens a stream whose client left before it was watched', async () => {
+    const { seen, metrics } = recordingMetrics();
+    const counter = start(fakeListener(true), metrics);
+    const { sink } = client({ reading: true });
+    sink.destroy();
+    await once(sink, 'close');
+    counter.watch(7, sink, undefined);
+    assert.equal(seen.opened, 0);
   });
 
   it('drops a client that stops reading once its buffer passes the bound, and counts it', async () => {
