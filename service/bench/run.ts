@@ -3,8 +3,7 @@
  * the machine's limits (pgbench with the vote's UPDATE, a bare Node HTTP server). Prints the figures and
  * writes them to docs/benchmarks.md. Figures only: nothing here passes or fails.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
@@ -15,6 +14,7 @@ import { connectToServer } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { createQuestion } from '../test/support/fixtures.js';
 import { createScratchDatabase, freePort } from '../test/support/postgres-server.js';
+import { processCpuMicros, rssMb, startService, waitUntil, type Service } from './service-process.js';
 import { loadTest, type LoadRequest, type LoadResult } from './wrk.js';
 
 const serviceDir = fileURLToPath(new URL('../', import.meta.url));
@@ -30,12 +30,6 @@ interface Row {
   readonly result: LoadResult;
   /** CPU time the server process spent per response: steadier than req/s on a shared machine. */
   readonly cpuMicrosPerRequest: number;
-}
-
-interface Service {
-  readonly base: string;
-  readonly process: ChildProcess;
-  stop(): Promise<void>;
 }
 
 async function main(): Promise<void> {
@@ -200,58 +194,6 @@ async function stoppingAfter<Result>(service: Service, work: () => Promise<Resul
   }
 }
 
-/** The service as deployed (NODE_ENV=production), with `env` on top, ready to take requests. */
-async function startService(databaseUrl: string, env: Record<string, string>): Promise<Service> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/bin/serve.js'], {
-    cwd: serviceDir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      SESSION_KEYS: randomBytes(24).toString('hex'),
-      LOG_LEVEL: 'warn', // an access-log line per request is measured separately from the service
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const service = {
-    base: `http://127.0.0.1:${port}`,
-    process: child,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-  try {
-    await waitUntilReady(service.base);
-  } catch (error) {
-    await service.stop();
-    throw error;
-  }
-  return service;
-}
-
-async function waitUntilReady(base: string): Promise<void> {
-  await waitUntil(`${base}/readyz`, 30_000);
-}
-
-/** Polls `url` every 20 ms until it answers 200. */
-async function waitUntil(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const status = await fetch(url).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`${url} never answered 200`);
-}
-
 /** A vote as a browser sends it: the session cookie and the CSRF token of the question's form. */
 async function voteRequest(base: string, question: { id: number; choiceIds: readonly number[] }) {
   const page = await fetch(`${base}/polls/${question.id}/`);
@@ -301,18 +243,6 @@ async function runPgbench(url: string, questionId: number, choiceId: number): Pr
   const tps = /tps = ([\d.]+)/.exec(stdout)?.[1];
   if (!tps) throw new Error(`pgbench printed no tps: ${stdout}`);
   return { tps: Math.round(Number(tps)) };
-}
-
-/** User and system CPU time of a process, all its threads, from /proc. */
-function processCpuMicros(pid: number, clockTicks: number): number {
-  // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1e6;
-}
-
-function rssMb(pid: number): number {
-  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Math.round(Number(kb) / 1024);
 }
 
 async function machineFacts(knex: import('knex').Knex) {

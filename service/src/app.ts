@@ -11,6 +11,10 @@ import { createMetrics } from './metrics/metrics.js';
 import { pollsApi } from './polls/api.js';
 import { BallotCache } from './polls/ballot-cache.js';
 import { LatestQuestionsCache } from './polls/latest-questions-cache.js';
+import { LiveCounts } from './polls/live-results/live-counts.js';
+import { liveResultsRoutes } from './polls/live-results/routes.js';
+import { streamMetrics } from './polls/live-results/stream-metrics.js';
+import { votesCountedChannel } from './polls/live-results/votes-counted.js';
 import { questionsChangedChannel } from './polls/publication.js';
 import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/polls-repository.js';
@@ -28,7 +32,7 @@ import { createRenderer } from './web/views.js';
 export interface AppDependencies {
   readonly config: Pick<
     Config,
-    'sessionKeys' | 'trustProxy' | 'voteBatchWindowMs' | 'indexEdgeMaxAgeSeconds'
+    'sessionKeys' | 'trustProxy' | 'voteBatchWindowMs' | 'indexEdgeMaxAgeSeconds' | 'maxStreams'
   >;
   readonly database: Pick<Database, 'knex' | 'listen'>;
   readonly readiness: Readiness;
@@ -51,12 +55,22 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
   const questionChanges = database.listen(questionsChangedChannel);
   const latest = new LatestQuestionsCache(polls, questionChanges);
   const published = new PublishedQuestions(polls, new BallotCache(polls, questionChanges));
+  const live = new LiveCounts(
+    async (id) => (await published.withVotes(id))?.choices ?? [],
+    database.listen(votesCountedChannel),
+    streamMetrics(metrics.registry),
+    { maxStreams: config.maxStreams },
+  );
+  questionChanges.subscribe(() => live.questionsChanged());
+  // Streams first: they would hold the drain open, and their clients should move to a replica that stays.
+  readiness.onDrain(() => live.closeAll());
 
   const routers = [
     healthRoutes(readiness),
     metrics.routes,
     pollsPages(polls, published, latest, render, config.indexEdgeMaxAgeSeconds),
     pollsApi(polls, published),
+    liveResultsRoutes(published, live),
     // An editor's save must show on the index at once, not when its notification comes back.
     adminRoutes(db, render, () => {
       latest.invalidate();
@@ -64,6 +78,13 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
     }),
   ];
 
+  // Koa reports here a response that failed after its headers went out: mostly a client that closed a live
+  // stream. Its default prints a stack to stderr, outside the JSON log; a client going away is no fault of ours.
+  app.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE')
+      logger.debug({ err: error }, 'client went away');
+    else logger.error({ err: error }, 'response failed');
+  });
   app.use(requestLog(logger));
   app.use(metrics.middleware);
   app.use(cacheControl());

@@ -25,6 +25,8 @@ export interface Config {
   readonly voteBatchWindowMs: number;
   /** How long a shared cache (the CDN) may keep the index page; 0 keeps it out of shared caches. */
   readonly indexEdgeMaxAgeSeconds: number;
+  /** How many live-results streams this process keeps open at most; more are refused with 503. */
+  readonly maxStreams: number;
 }
 
 /** A configuration mistake, reported as one line naming the variable. */
@@ -62,6 +64,7 @@ export function parseConfig(env: Environment = process.env): Config {
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 8, { min: 0, max: 300 }) * 1000,
     voteBatchWindowMs: integer(env, 'VOTE_BATCH_WINDOW_MS', 2, { min: 0, max: 100 }),
     indexEdgeMaxAgeSeconds: integer(env, 'INDEX_EDGE_MAX_AGE_SECONDS', 5, { min: 0, max: 3600 }),
+    maxStreams: integer(env, 'MAX_STREAMS', 5000, { min: 0, max: 100_000 }),
   };
 }
 

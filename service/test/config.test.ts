@@ -19,6 +19,7 @@ describe('parseConfig', () => {
     assert.equal(config.sessionKeys.length, 1);
     assert.equal(config.voteBatchWindowMs, 2);
     assert.equal(config.indexEdgeMaxAgeSeconds, 5);
+    assert.equal(config.maxStreams, 5000);
   });
 
   it('reads every variable', () => {
@@ -34,6 +35,7 @@ describe('parseConfig', () => {
       SHUTDOWN_DRAIN_SECONDS: '5',
       VOTE_BATCH_WINDOW_MS: '0',
       INDEX_EDGE_MAX_AGE_SECONDS: '0',
+      MAX_STREAMS: '250',
     });
     assert.equal(config.port, 8080);
     assert.equal(config.databaseUrl, 'postgres://app:secret@db:5432/polls');
@@ -46,6 +48,7 @@ describe('parseConfig', () => {
     assert.equal(config.shutdownDrainMs, 5000);
     assert.equal(config.voteBatchWindowMs, 0);
     assert.equal(config.indexEdgeMaxAgeSeconds, 0);
+    assert.equal(config.maxStreams, 250);
   });
 
   const invalid: [Record<string, string>, string, RegExp][] = [
@@ -61,6 +64,8 @@ describe('parseConfig', () => {
     [{ VOTE_BATCH_WINDOW_MS: '101' }, 'VOTE_BATCH_WINDOW_MS', /from 0 to 100/],
     [{ INDEX_EDGE_MAX_AGE_SECONDS: 'soon' }, 'INDEX_EDGE_MAX_AGE_SECONDS', /whole number/],
     [{ INDEX_EDGE_MAX_AGE_SECONDS: '3601' }, 'INDEX_EDGE_MAX_AGE_SECONDS', /from 0 to 3600/],
+    [{ MAX_STREAMS: 'many' }, 'MAX_STREAMS', /whole number/],
+    [{ MAX_STREAMS: '100001' }, 'MAX_STREAMS', /from 0 to 100000/],
     [{ SESSION_KEYS: 'short' }, 'SESSION_KEYS', /at least 32 characters/],
     [{ NODE_ENV: 'production' }, 'SESSION_KEYS', /required when NODE_ENV=production/],
   ];

@@ -121,7 +121,8 @@ describe('k8s workload objects', () => {
     const ingress = workloadFor({ domain: undefined }).ingress;
     assert.equal(ingress.spec?.rules?.[0]?.host, undefined);
     assert.equal(ingress.spec?.tls, undefined);
-    assert.equal(ingress.metadata?.annotations, undefined);
+    assert.equal(ingress.metadata?.annotations?.['cert-manager.io/cluster-issuer'], undefined);
+    assert.equal(ingress.metadata?.annotations?.['nginx.org/ssl-redirect'], undefined);
   });
 
   it('lets traffic in only from the ingress controller (and the nodes to the metrics port), out only to DNS and the database', () => {

@@ -5,8 +5,11 @@ import pg from 'pg';
 export interface ChannelListener {
   /** True while LISTEN is in place on a session known to be alive: no notification can be missed. */
   readonly listening: boolean;
-  /** Runs `onEvent` on every notification, and whenever `listening` changes (some may have been missed). */
-  subscribe(onEvent: () => void): void;
+  /**
+   * Runs `onEvent` with the payload of every notification, and without one whenever `listening` changes
+   * (some may have been missed).
+   */
+  subscribe(onEvent: (payload?: string) => void): void;
   /**
    * Resolves once the notifications of every transaction committed before the call have been delivered;
    * at once when not listening. Never rejects: a session that fails here is treated as lost.
@@ -35,7 +38,7 @@ export function listenOnPGlite(pglite: PGlite, channel: string): ChannelListener
   let listening = false;
   let closed = false;
   const unlisten = pglite
-    .listen(channel, () => subscribers.notify())
+    .listen(channel, (payload) => subscribers.notify(payload))
     .then((stop) => {
       listening = !closed;
       subscribers.notify();
@@ -58,14 +61,14 @@ export function listenOnPGlite(pglite: PGlite, channel: string): ChannelListener
 }
 
 class Subscribers {
-  private readonly callbacks: (() => void)[] = [];
+  private readonly callbacks: ((payload?: string) => void)[] = [];
 
-  add(callback: () => void): void {
+  add(callback: (payload?: string) => void): void {
     this.callbacks.push(callback);
   }
 
-  notify(): void {
-    for (const callback of this.callbacks) callback();
+  notify(payload?: string): void {
+    for (const callback of this.callbacks) callback(payload);
   }
 }
 
@@ -90,7 +93,7 @@ class ServerListener implements ChannelListener {
     return this.isListening;
   }
 
-  subscribe(onEvent: () => void): void {
+  subscribe(onEvent: (payload?: string) => void): void {
     this.subscribers.add(onEvent);
   }
 
@@ -125,7 +128,7 @@ class ServerListener implements ChannelListener {
     });
     this.client = client;
     client.on('notification', (message) => {
-      if (message.channel === this.channel) this.subscribers.notify();
+      if (message.channel === this.channel) this.subscribers.notify(message.payload ?? '');
     });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));

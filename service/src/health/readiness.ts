@@ -9,13 +9,21 @@ export interface ReadinessReport {
 /** Whether this process should get traffic: not draining, the database answers, the schema is current. */
 export class Readiness {
   private draining = false;
+  private readonly drainCallbacks: (() => void)[] = [];
   // Once current, a schema stays current for this process (migrations only move forward).
   private schemaCurrent = false;
 
   constructor(private readonly db: Knex) {}
 
   startDraining(): void {
+    if (this.draining) return;
     this.draining = true;
+    for (const callback of this.drainCallbacks) callback();
+  }
+
+  /** Runs `callback` when draining starts: for connections that would otherwise hold the drain open. */
+  onDrain(callback: () => void): void {
+    this.drainCallbacks.push(callback);
   }
 
   get isDraining(): boolean {

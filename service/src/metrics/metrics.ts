@@ -24,6 +24,8 @@ export interface Metrics {
   readonly routes: Router;
   countVote(outcome: VoteOutcome): void;
   countVoteBatch(votes: number): void;
+  /** For the series of other parts (live results), served with these. */
+  readonly registry: Registry;
 }
 
 /** One registry per app, so several apps in one process (tests) never share or re-register series. */
@@ -96,6 +98,7 @@ export function createMetrics(db: Knex): Metrics {
       batches.inc();
       batchedVotes.inc(size);
     },
+    registry,
   };
 }
 

@@ -7,6 +7,7 @@ import type { Render } from '../web/views.js';
 import type { LatestQuestionsCache } from './latest-questions-cache.js';
 import type { Ballot, PollsRepository, QuestionSummary } from './polls-repository.js';
 import { publishedOr404, type PublishedQuestions } from './published-question.js';
+import { voteShares } from './vote-shares.js';
 
 const pollNotFound = 'Poll not found.';
 const noChoiceMessage = "You didn't select a choice.";
@@ -71,12 +72,7 @@ export function pollsPages(
 
   router.get('/polls/:id/results/', async (ctx) => {
     const question = await publishedOr404(ctx, (id) => published.withVotes(id), pollNotFound);
-    const totalVotes = question.choices.reduce((sum, choice) => sum + choice.votes, 0);
-    const choices = question.choices.map((choice) => ({
-      ...choice,
-      percent: totalVotes === 0 ? 0 : Math.round((choice.votes / totalVotes) * 100),
-    }));
-    ctx.body = render('polls/results.njk', { question, choices, totalVotes });
+    ctx.body = render('polls/results.njk', { question, ...voteShares(question.choices) });
   });
 
   return router;

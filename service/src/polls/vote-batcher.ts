@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { preparedAs } from '../db/prepared-statements.js';
+import { votesCountedChannel } from './live-results/votes-counted.js';
 import { publishedSql } from './publication.js';
 
 export interface BatchedVote {
@@ -28,7 +29,8 @@ interface Pending extends BatchedVote {
  * Adds a batch's votes in one statement, which is one transaction: one row per choice with the batch's
  * votes for it summed (UPDATE … FROM updates a row once however many rows it joins). A vote counts only for
  * a choice of its question, and only when that question is public. The rows are locked in id order first,
- * so batches of several processes cannot deadlock each other.
+ * so batches of several processes cannot deadlock each other. The same statement announces the batch to
+ * every replica's live results.
  */
 const addVotes = `
   with requested (choice_id, question_id, votes) as (
@@ -42,11 +44,21 @@ const addVotes = `
     join questions q on q.id = c.question_id and ${publishedSql('q')}
     order by c.id
     for update of c
+  ),
+  updated as (
+    update choices c set votes = c.votes + counted.votes
+    from counted
+    where c.id = counted.id
+    returning c.id as "choiceId", c.question_id as "questionId"
+  ),
+  -- One notification per batch naming the questions that changed, sent at commit (see votes-counted.ts).
+  announced as (
+    select pg_notify('${votesCountedChannel}', string_agg(distinct "questionId"::text, ','))
+    from updated
+    having count(*) > 0
   )
-  update choices c set votes = c.votes + counted.votes
-  from counted
-  where c.id = counted.id
-  returning c.id as "choiceId", c.question_id as "questionId"`;
+  -- Referencing \`announced\` is what runs it: a SELECT in WITH runs only when it is read.
+  select "choiceId", "questionId" from updated where exists (select from announced)`;
 
 /**
  * Group commit for votes. A vote costs one fsync when it is its own transaction; votes arriving within a few

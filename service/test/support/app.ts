@@ -12,7 +12,7 @@ import type { DatabaseTarget, TestDatabase } from './databases.js';
 export const testSessionKey = 'test-session-key-that-is-long-enough-0123456789';
 
 export interface TestAppSettings extends Partial<
-  Pick<Config, 'voteBatchWindowMs' | 'trustProxy' | 'indexEdgeMaxAgeSeconds'>
+  Pick<Config, 'voteBatchWindowMs' | 'trustProxy' | 'indexEdgeMaxAgeSeconds' | 'maxStreams'>
 > {
   readonly logger?: Logger;
 }
@@ -30,6 +30,7 @@ export function testApp(
       trustProxy: false,
       voteBatchWindowMs: defaults.voteBatchWindowMs,
       indexEdgeMaxAgeSeconds: defaults.indexEdgeMaxAgeSeconds,
+      maxStreams: defaults.maxStreams,
       ...settings,
     },
     database,

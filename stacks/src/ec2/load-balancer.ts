@@ -128,6 +128,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
         securityGroups: [securityGroup.id],
         // Requests with malformed headers are dropped instead of reaching the service (request smuggling).
         dropInvalidHeaderFields: true,
+        // Stated, not left to the default: idle live-results streams rely on it outlasting their 15 s
+        // heartbeat, and the service's keep-alive (65 s, service/src/server.ts) on it being shorter.
+        idleTimeout: 60,
         tags,
       },
       parent,

@@ -3,6 +3,9 @@ import { httpPortName } from './deployment';
 import { serviceName } from './service';
 import { componentLabels, type WorkloadSettings } from './settings';
 
+/** How long the controller waits for the next byte of a response (the ALB's idle timeout, alike). */
+const streamReadTimeoutSeconds = 60;
+
 export function tlsSecretName(settings: WorkloadSettings): string {
   return `${settings.appName}-tls`;
 }
@@ -33,13 +36,17 @@ export function ingress(settings: WorkloadSettings): IIngress {
       name: settings.appName,
       namespace: settings.namespace,
       labels: componentLabels(settings, 'web'),
-      ...(domain && {
-        annotations: {
+      annotations: {
+        // Idle live-results streams get a heartbeat every 15 s (service/src/polls/live-results/live-counts.ts),
+        // so the controller must wait longer than that for a byte. Buffering is turned off by the service's
+        // `X-Accel-Buffering: no` on the streams alone: every other page keeps NGINX's buffering.
+        'nginx.org/proxy-read-timeout': `${streamReadTimeoutSeconds}s`,
+        ...(domain && {
           'cert-manager.io/cluster-issuer': settings.clusterIssuer,
           'nginx.org/ssl-redirect': 'true',
           'nginx.org/hsts': 'true',
-        },
-      }),
+        }),
+      },
     },
     spec: {
       ingressClassName: settings.ingressController.className,

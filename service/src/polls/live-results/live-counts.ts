@@ -1,0 +1,172 @@
+import type { ChannelListener } from '../../db/listener.js';
+import type { Choice } from '../polls-repository.js';
+import { countsEvent } from './counts-event.js';
+import { EventStream, type StreamSink } from './event-stream.js';
+import type { StreamMetrics } from './stream-metrics.js';
+import { questionIdsOf } from './votes-counted.js';
+
+export interface LiveCountsOptions {
+  /** Open streams this process keeps at most. */
+  readonly maxStreams: number;
+  /** A question's counts are read at most once per tick, however many votes and viewers it has. */
+  readonly tickMs?: number;
+  /** While the listener is down no notification can be trusted: every watched question is read this often. */
+  readonly pollMs?: number;
+  /** A comment this often keeps idle streams open through the ALB (60 s) and the ingress (proxy read timeout). */
+  readonly heartbeatMs?: number;
+  /** What a client may leave unread before it is dropped. */
+  readonly maxBufferedBytes?: number;
+}
+
+/** How long clients wait before reconnecting, as the stream's first line tells them. */
+export const reconnectMs = 2_000;
+
+/**
+ * The live results of this process: which streams watch which question, and the fan-out to them. Votes of
+ * any replica arrive as notifications naming their questions (`votesCountedChannel`); a watched question's
+ * counts are then read once, at the next tick, and the same bytes are written to all of its streams. So
+ * database work grows with the questions voted on, never with the viewers.
+ */
+export class LiveCounts {
+  private readonly watchers = new Map<number, Set<EventStream>>();
+  private readonly pending = new Set<number>();
+  private readonly tickMs: number;
+  private readonly pollMs: number;
+  private readonly heartbeatMs: number;
+  private readonly maxBufferedBytes: number;
+  private open = 0;
+  private draining = false;
+  private lastTick = 0;
+  private reading = false;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private background: NodeJS.Timeout[] = [];
+
+  constructor(
+    /** A published question's counts now; none when it is not published (any more). */
+    private readonly readCounts: (questionId: number) => Promise<readonly Choice[]>,
+    private readonly listener: ChannelListener,
+    private readonly metrics: StreamMetrics,
+    private readonly options: LiveCountsOptions,
+  ) {
+    this.tickMs = options.tickMs ?? 200;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 64 * 1024;
+    // Without a payload the listener went up or down: whatever was announced meanwhile may be lost.
+    listener.subscribe((payload) => this.changed(payload === undefined ? undefined : questionIdsOf(payload)));
+  }
+
+  /** Why a new stream is refused now, if it is (and counted as refused). */
+  refusal(): 'full' | 'draining' | undefined {
+    const reason = this.draining ? 'draining' : this.open >= this.options.maxStreams ? 'full' : undefined;
+    if (reason) this.metrics.refused(reason);
+    return reason;
+  }
+
+  /**
+   * Streams the question's counts to `sink` until either side ends it: at once (unless `lastEventId` is
+   * the latest), then on every change. The caller has checked `refusal()` and that the question is published.
+   */
+  watch(questionId: number, sink: StreamSink, lastEventId: string | undefined): void {
+    // A client that left while its question was looked up: its 'close' is past, so it would never be forgotten.
+    if (sink.closed) return;
+    const stream = new EventStream(sink, lastEventId, this.maxBufferedBytes, () => this.metrics.dropped());
+    let streams = this.watchers.get(questionId);
+    if (!streams) this.watchers.set(questionId, (streams = new Set()));
+    streams.add(stream);
+    this.open += 1;
+    this.metrics.opened();
+    if (this.open === 1) this.startBackground();
+    sink.once('close', () => this.unwatch(questionId, stream));
+    stream.write(`retry: ${reconnectMs}\n\n`); // also sends the headers
+    this.changed([questionId]);
+  }
+
+  /** A question may have changed or stopped being published: every watched one is read again. */
+  questionsChanged(): void {
+    this.changed(undefined);
+  }
+
+  /** Shutting down: every stream is ended with a hint to come back in a few seconds (elsewhere), new ones refused. */
+  closeAll(): void {
+    this.draining = true;
+    for (const streams of this.watchers.values()) {
+      // Spread out, so the clients of a replica do not all land on the next one at the same instant.
+      for (const stream of streams) stream.close(reconnectMs + Math.round(Math.random() * 3_000));
+    }
+  }
+
+  private unwatch(questionId: number, stream: EventStream): void {
+    const streams = this.watchers.get(questionId);
+    if (!streams?.delete(stream)) return;
+    if (streams.size === 0) this.watchers.delete(questionId);
+    this.open -= 1;
+    this.metrics.closed();
+    if (this.open === 0) this.stopBackground();
+  }
+
+  /** Marks questions to be read at the next tick; `undefined` means every watched question. */
+  private changed(questionIds: readonly number[] | undefined): void {
+    for (const id of questionIds ?? this.watchers.keys()) {
+      if (this.watchers.has(id)) this.pending.add(id);
+    }
+    this.scheduleTick();
+  }
+
+  private scheduleTick(): void {
+    if (this.tickTimer || this.reading || this.pending.size === 0) return;
+    const wait = Math.max(0, this.lastTick + this.tickMs - Date.now());
+    this.tickTimer = setTimeout(() => void this.tick(), wait);
+  }
+
+  private async tick(): Promise<void> {
+    this.tickTimer = undefined;
+    this.reading = true;
+    this.lastTick = Date.now();
+    const questionIds = [...this.pending];
+    this.pending.clear();
+    await Promise.all(questionIds.map((id) => this.publish(id)));
+    this.reading = false;
+    this.scheduleTick();
+  }
+
+  private async publish(questionId: number): Promise<void> {
+    let choices: readonly Choice[];
+    try {
+      this.metrics.countsRead();
+      choices = await this.readCounts(questionId);
+    } catch {
+      // The database is away: try again at a later tick; the streams keep the last counts they were sent.
+      this.pending.add(questionId);
+      return;
+    }
+    const streams = this.watchers.get(questionId);
+    if (!streams) return;
+    if (choices.length === 0) {
+      // No longer published: its clients reconnect, and are answered 404.
+      for (const stream of streams) stream.close();
+      return;
+    }
+    const event = countsEvent(questionId, choices);
+    let sent = 0;
+    for (const stream of streams) if (stream.send(event)) sent += 1;
+    this.metrics.sent(sent);
+  }
+
+  private startBackground(): void {
+    this.background = [
+      setInterval(() => {
+        for (const streams of this.watchers.values()) for (const stream of streams) stream.write(':\n\n');
+      }, this.heartbeatMs),
+      setInterval(() => {
+        if (!this.listener.listening) this.changed(undefined);
+      }, this.pollMs),
+    ];
+    for (const timer of this.background) timer.unref();
+  }
+
+  private stopBackground(): void {
+    for (const timer of this.background) clearInterval(timer);
+    this.background = [];
+  }
+}

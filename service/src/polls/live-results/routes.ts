@@ -1,0 +1,60 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { publishedOr404, type PublishedQuestions } from '../published-question.js';
+import type { LiveCounts } from './live-counts.js';
+
+/** How long a refused client should wait (MAX_STREAMS reached, or this replica is shutting down). */
+const retryAfterSeconds = 5;
+/** Longer ids are not ours: treated as none. */
+const maxEventIdLength = 64;
+
+/**
+ * The live counts of a published question as Server-Sent Events: for the results page's script and for API
+ * clients, the same events (see counts-event.ts). 404 unless published, as the pages.
+ */
+export function liveResultsRoutes(published: PublishedQuestions, live: LiveCounts): Router {
+  const router = new Router();
+  router.get('/polls/:id/results/events', (ctx) => openStream(ctx, published, live, 'Poll not found.'));
+  router.get('/api/questions/:id/events', (ctx) => openStream(ctx, published, live, 'Question not found.'));
+  return router;
+}
+
+async function openStream(
+  ctx: Context,
+  published: PublishedQuestions,
+  live: LiveCounts,
+  notFound: string,
+): Promise<void> {
+  const ballot = await publishedOr404(ctx, (id) => published.ballot(id), notFound);
+  const refusal = live.refusal();
+  if (refusal) {
+    ctx.status = 503;
+    ctx.set('Retry-After', String(retryAfterSeconds));
+    ctx.body = {
+      error:
+        refusal === 'full'
+          ? 'Too many live results are open here; try again in a few seconds.'
+          : 'This server is shutting down; try again in a few seconds.',
+    };
+    return;
+  }
+  ctx.status = 200;
+  ctx.type = 'text/event-stream';
+  // no-store and no-transform: neither a CDN nor a proxy may keep or re-encode a stream. NGINX would
+  // otherwise buffer it; the connection ends with the stream, so a drain never waits for an idle one.
+  ctx.set({
+    'Cache-Control': 'no-store, no-transform',
+    'X-Accel-Buffering': 'no',
+    Connection: 'close',
+  });
+  // Events are written to the socket as they come, by LiveCounts, not by Koa at the end of this chain. The
+  // body ends with the connection, so it needs no chunked framing: each event is one plain socket write.
+  ctx.respond = false;
+  ctx.res.useChunkedEncodingByDefault = false;
+  const lastEventId = ctx.get('Last-Event-ID');
+  live.watch(
+    ballot.id,
+    ctx.res,
+    lastEventId === '' || lastEventId.length > maxEventIdLength ? undefined : lastEventId,
+  );
+}
