@@ -141,6 +141,7 @@ async function startService(databaseUrl: string, env: Record<string, string>): P
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       PORT: String(port),
+      METRICS_PORT: '0', // any free port: the default may be taken on a shared machine
       SESSION_KEYS: randomBytes(24).toString('hex'),
       LOG_LEVEL: 'warn', // an access-log line per request is measured separately from the service
       ...env,

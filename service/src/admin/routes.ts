@@ -1,9 +1,12 @@
 import Router from '@koa/router';
 import type { Knex } from 'knex';
 import type { Context, Middleware } from 'koa';
-import { csrfToken, requireCsrfToken } from '../web/csrf.js';
+import { clientAddress } from '../web/client-address.js';
+import { csrfToken, issueCsrfSecret, requireCsrfToken } from '../web/csrf.js';
 import type { Render } from '../web/views.js';
 import { AccountsRepository, type Account } from './accounts.js';
+import { readCredentials } from './credentials.js';
+import { HashingQueue, HashingQueueFull } from './hashing-queue.js';
 import { LoginThrottle } from './login-throttle.js';
 import { safeNextPath } from './next-path.js';
 import { QuestionEditor } from './question-editor.js';
@@ -11,9 +14,17 @@ import { dateFilters, QuestionList, readListQuery } from './question-list.js';
 import { questionPages } from './question-pages.js';
 import { SessionStore } from './sessions.js';
 
-const throttledMessage =
-  'Too many failed logins for this account or from this address. Wait 15 minutes, then try again.';
 const wrongCredentialsMessage = 'The username or password is not correct.';
+const busyMessage = 'Too many logins are being checked right now. Try again in a few seconds.';
+// One password check at a time per process leaves the other core to the voters; three may wait (~2 s).
+const concurrentPasswordChecks = 1;
+const waitingPasswordChecks = 3;
+const busyRetryAfterSeconds = 2;
+
+function throttledMessage(retryAfterSeconds: number): string {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return `Too many failed logins for this account from this address. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`;
+}
 
 /**
  * The admin site: login and logout are open, every other page needs a session. `onQuestionsChanged` runs
@@ -23,6 +34,7 @@ export function adminRoutes(db: Knex, render: Render, onQuestionsChanged: () => 
   const accounts = new AccountsRepository(db);
   const sessions = new SessionStore(db);
   const throttle = new LoginThrottle(db);
+  const passwordChecks = new HashingQueue(concurrentPasswordChecks, waitingPasswordChecks);
   const questions = new QuestionList(db);
   const router = new Router({ prefix: '/admin' });
   router.use(requireCsrfToken());
@@ -35,30 +47,50 @@ export function adminRoutes(db: Knex, render: Render, onQuestionsChanged: () => 
 
   router.post('/login', async (ctx) => {
     const body = ctx.request.body as Record<string, unknown>;
-    const username = typeof body.username === 'string' ? body.username.trim() : '';
-    const password = typeof body.password === 'string' ? body.password : '';
     const next = safeNextPath(body.next);
-    if (await throttle.isBlocked(username, ctx.ip)) {
-      ctx.status = 429;
-      ctx.set('Retry-After', '900');
-      renderLogin(ctx, next, username, throttledMessage);
+    const read = readCredentials(body);
+    if ('problem' in read) {
+      ctx.status = 422;
+      renderLogin(ctx, next, '', read.problem);
       return;
     }
-    const account = username && password ? await accounts.authenticate(username, password) : undefined;
+    const { username, password } = read.credentials;
+    const address = clientAddress(ctx);
+    const refuse = (status: number, retryAfterSeconds: number, message: string) => {
+      ctx.status = status;
+      ctx.set('Retry-After', String(retryAfterSeconds));
+      renderLogin(ctx, next, username, message);
+    };
+    const reservation = await throttle.reserve(username, address);
+    if (!reservation.allowed) {
+      refuse(429, reservation.retryAfterSeconds, throttledMessage(reservation.retryAfterSeconds));
+      return;
+    }
+    let account: Account | undefined;
+    try {
+      account = await passwordChecks.run(() => accounts.authenticate(username, password));
+    } catch (error) {
+      if (!(error instanceof HashingQueueFull)) throw error;
+      // The reserved attempt stays counted: a flood spends its own address's attempts.
+      refuse(429, busyRetryAfterSeconds, busyMessage);
+      return;
+    }
     if (!account) {
-      await throttle.recordFailure(username, ctx.ip);
       ctx.status = 401;
       renderLogin(ctx, next, username, wrongCredentialsMessage);
       return;
     }
-    await throttle.reset(username, ctx.ip);
+    await throttle.succeeded(username, address);
     await sessions.start(ctx, account);
+    // A new session gets a new CSRF secret: a token seen before the login is worthless after it.
+    issueCsrfSecret(ctx);
     ctx.status = 303;
     ctx.redirect(next);
   });
 
   router.post('/logout', async (ctx) => {
     await sessions.end(ctx);
+    issueCsrfSecret(ctx);
     ctx.status = 303;
     ctx.redirect('/admin/login');
   });

@@ -7,6 +7,8 @@ import { runCommand, serviceDir } from '../support/commands.js';
 interface ServiceProcess {
   readonly child: ChildProcess;
   readonly url: string;
+  /** The internal metrics endpoint, from the "serving" log line. */
+  readonly metricsUrl: string | undefined;
   readonly exited: Promise<number | null>;
   /** Everything it wrote so far, stdout and stderr. */
   output(): string;
@@ -16,7 +18,8 @@ interface ServiceProcess {
 function startService(env: Record<string, string>): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/serve.ts'], {
     cwd: serviceDir,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    // Any free ports: other test runs may share this machine.
+    env: { PATH: process.env.PATH ?? '', PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -28,7 +31,8 @@ function startService(env: Record<string, string>): Promise<ServiceProcess> {
       const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
       if (url) {
         clearTimeout(timer);
-        resolve({ child, url, exited, output: () => output });
+        const metricsUrl = /"metricsUrl":"(http:\/\/[^"]+)"/.exec(output)?.[1];
+        resolve({ child, url, metricsUrl, exited, output: () => output });
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
@@ -58,9 +62,28 @@ describe('the service process', () => {
     service = await startService({ DATABASE_URL: database!.url });
     const before = await fetch(`${service.url}/readyz`);
     assert.equal(before.status, 503);
-    assert.match(((await before.json()) as { schema: string }).schema, /pending migrations/);
+    assert.deepEqual(await before.json(), { status: 'not ready' });
+    assert.match(service.output(), /"msg":"not ready"/);
+    assert.match(service.output(), /"schema":"pending migrations: 2026-11-25-1000/);
     assert.equal((await runCommand('migrate', { DATABASE_URL: database!.url })).code, 0);
     assert.equal((await fetch(`${service.url}/readyz`)).status, 200);
+  });
+
+  it('serves /metrics on the internal METRICS_PORT only, never on the public port', async function () {
+    this.timeout(60_000);
+    service = await startService({ DATABASE_URL: database!.url });
+    assert.ok(service.metricsUrl, 'the serving line names the metrics URL');
+    assert.notEqual(new URL(service.metricsUrl).port, new URL(service.url).port);
+    const scraped = await fetch(service.metricsUrl);
+    assert.equal(scraped.status, 200);
+    assert.match(await scraped.text(), /^http_request_duration_seconds_bucket/m);
+    assert.equal((await fetch(`${service.url}/metrics`)).status, 404);
+  });
+
+  it('serves no metrics with METRICS_PORT=off', async function () {
+    this.timeout(60_000);
+    service = await startService({ DATABASE_URL: database!.url, METRICS_PORT: 'off' });
+    assert.equal(service.metricsUrl, undefined);
   });
 
   it('exits 0 soon after SIGTERM', async function () {
