@@ -24,11 +24,16 @@ export const newQuestionRows = 3;
 /** Reads the submitted form as it was typed, so a refused form comes back with the user's input intact. */
 export function readQuestionForm(body: Record<string, unknown>): QuestionForm {
   const submitted: unknown = body.choices;
-  const rows: unknown[] = Array.isArray(submitted)
-    ? submitted
-    : typeof submitted === 'object' && submitted !== null
-      ? Object.values(submitted)
-      : [];
+  // A form sends `choices[0][text]`, which arrives as an array or an object of rows; anything else sent in its
+  // place is one malformed row, so the form is refused rather than saved without choices.
+  const rows: unknown[] =
+    submitted === undefined
+      ? []
+      : Array.isArray(submitted)
+        ? submitted
+        : typeof submitted === 'object' && submitted !== null
+          ? Object.values(submitted)
+          : [submitted];
   const choices = rows.map((row): ChoiceRow => {
     if (typeof row !== 'object' || row === null || Array.isArray(row))
       return { ...blankRows(1)[0]!, malformed: true };
