@@ -8,12 +8,13 @@ import { AccountsRepository, type Account } from './accounts.js';
 import { readCredentials } from './credentials.js';
 import { HashingQueue, HashingQueueFull } from './hashing-queue.js';
 import { LoginThrottle } from './login-throttle.js';
-import { safeNextPath } from './next-path.js';
+import { adminHome, safeNextPath } from './next-path.js';
 import { QuestionEditor } from './question-editor.js';
 import { dateFilters, QuestionList, readListQuery } from './question-list.js';
 import { questionPages } from './question-pages.js';
 import { SessionStore } from './sessions.js';
 
+const maxRememberedUrl = 2048;
 const wrongCredentialsMessage = 'The username or password is not correct.';
 const busyMessage = 'Too many logins are being checked right now. Try again in a few seconds.';
 // One password check at a time per process leaves the other core to the voters; three may wait (~2 s).
@@ -139,7 +140,9 @@ function requireSession(sessions: SessionStore): Middleware {
     const account = await sessions.current(ctx);
     if (!account) {
       ctx.status = 303;
-      ctx.redirect(`/admin/login?next=${encodeURIComponent(ctx.originalUrl)}`);
+      // A URL too long to be a page anyone bookmarked is not echoed into a header no client would accept.
+      const next = ctx.originalUrl.length <= maxRememberedUrl ? ctx.originalUrl : adminHome;
+      ctx.redirect(`/admin/login?next=${encodeURIComponent(next)}`);
       return;
     }
     ctx.state.account = account;

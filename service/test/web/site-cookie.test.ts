@@ -3,6 +3,7 @@ import type Koa from 'koa';
 import supertest from 'supertest';
 import { appOnDatabase, formToken } from '../support/app.js';
 import { adminPassword, adminUsername, createAdmin } from '../support/admin.js';
+import { CookieJar } from '../support/cookie-jar.js';
 import { databaseTargets } from '../support/databases.js';
 
 /** The Set-Cookie line of the cookie named `name`. */
@@ -11,23 +12,16 @@ function setCookie(response: supertest.Response, name: string): string | undefin
   return lines.find((line) => line.startsWith(`${name}=`));
 }
 
-/**
- * A browser on https:// behind the proxy. supertest's own cookie jar keeps Secure cookies off the plain
- * socket the test really uses, so this one keeps them itself.
- */
+/** A browser on https:// behind the proxy. */
 function httpsBrowser(app: Koa) {
-  const cookies = new Map<string, string>();
+  const cookies = new CookieJar();
   const send = async (method: 'get' | 'post', path: string, form?: Record<string, string>) => {
     const outgoing = supertest(app.callback())
       [method](path)
       .set('X-Forwarded-Proto', 'https')
-      .set('Cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '));
+      .set('Cookie', cookies.header());
     const response = await (form ? outgoing.type('form').send(form) : outgoing);
-    for (const line of (response.headers['set-cookie'] ?? []) as unknown as string[]) {
-      const [name = '', value = ''] = line.split(';')[0]!.split('=');
-      if (value === '') cookies.delete(name);
-      else cookies.set(name, value);
-    }
+    cookies.take(response.headers);
     return response;
   };
   return {
