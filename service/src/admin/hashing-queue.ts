@@ -6,32 +6,57 @@ export class HashingQueueFull extends Error {
   }
 }
 
+interface Waiting {
+  readonly rank: number;
+  start(): void;
+  refuse(): void;
+}
+
 /**
  * Runs password checks a few at a time, each waiting its turn in a short queue. One scrypt check takes a
  * core and 128 MiB for about half a second: without a bound, a flood of logins would take every core and
  * the memory from the voters, and make every login slower than its wait for a turn.
+ *
+ * A waiting check with a lower rank (its address's failures so far) goes first, and a new one with a lower
+ * rank than the last in a full queue takes that one's place: a flood from addresses that keep failing cannot
+ * hold the queue against an editor at an address with a clean record. The rank never depends on the
+ * username, so the queue tells nothing about which accounts exist.
  */
 export class HashingQueue {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  // Kept in order of rank, then arrival.
+  private readonly waiting: Waiting[] = [];
 
   constructor(
     private readonly concurrency: number,
     private readonly maxWaiting: number,
   ) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  async run<T>(rank: number, task: () => Promise<T>): Promise<T> {
     if (this.running < this.concurrency) this.running += 1;
-    else if (this.waiting.length < this.maxWaiting)
-      await new Promise<void>((turn) => this.waiting.push(turn));
-    else throw new HashingQueueFull();
+    else await this.turn(rank);
     try {
       return await task();
     } finally {
-      // The turn passes straight to the next waiting task, so `running` counts it without a gap.
+      // The turn passes straight to the next waiting check, so `running` counts it without a gap.
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) next.start();
       else this.running -= 1;
     }
+  }
+
+  private turn(rank: number): Promise<void> {
+    if (this.waiting.length >= this.maxWaiting) {
+      const last = this.waiting.at(-1);
+      if (!last || last.rank <= rank) throw new HashingQueueFull();
+      this.waiting.pop();
+      last.refuse();
+    }
+    return new Promise((start, refuse) => {
+      const position = this.waiting.findIndex((other) => other.rank > rank);
+      const entry = { rank, start, refuse: () => refuse(new HashingQueueFull()) };
+      if (position === -1) this.waiting.push(entry);
+      else this.waiting.splice(position, 0, entry);
+    });
   }
 }

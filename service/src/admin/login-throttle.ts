@@ -12,7 +12,9 @@ export const firstLockout = 15 * minute;
 export const forgetAfter = 24 * 60 * minute;
 
 export type Reservation =
-  { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+  /** `addressFailures`: this address's failures before this attempt, across usernames. */
+  | { readonly allowed: true; readonly addressFailures: number }
+  | { readonly allowed: false; readonly retryAfterSeconds: number };
 
 interface ThrottleRow {
   readonly username: string;
@@ -58,14 +60,16 @@ export class LoginThrottle {
         .select<ThrottleRow[]>('username', 'failures', 'blocked_until', 'last_failure_at');
       const lockedRow = rows.find((row) => row.blocked_until !== null && new Date(row.blocked_until) > now);
       if (lockedRow) return refusal(new Date(lockedRow.blocked_until!), now);
+      let addressFailures = 0;
       for (const row of rows) {
+        if (row.username === wholeAddress) addressFailures = row.failures;
         const failures = row.failures + 1;
         const limit = row.username === wholeAddress ? maxFailuresPerAddress : maxFailuresPerAccount;
         await trx(table)
           .where({ client_ip: address, username: row.username })
           .update({ failures, blocked_until: lockoutEnd(failures, limit, now), last_failure_at: now });
       }
-      return { allowed: true } as const;
+      return { allowed: true, addressFailures } as const;
     });
   }
 

@@ -17,9 +17,10 @@ import { SessionStore } from './sessions.js';
 const maxRememberedUrl = 2048;
 const wrongCredentialsMessage = 'The username or password is not correct.';
 const busyMessage = 'Too many logins are being checked right now. Try again in a few seconds.';
-// One password check at a time per process leaves the other core to the voters; three may wait (~2 s).
+// One password check at a time per process leaves the other core to the voters; one more may wait its turn
+// (about 1 s): a login never waits behind a queue an attacker keeps full.
 const concurrentPasswordChecks = 1;
-const waitingPasswordChecks = 3;
+const waitingPasswordChecks = 1;
 const busyRetryAfterSeconds = 2;
 
 function throttledMessage(retryAfterSeconds: number): string {
@@ -69,7 +70,10 @@ export function adminRoutes(db: Knex, render: Render, onQuestionsChanged: () => 
     }
     let account: Account | undefined;
     try {
-      account = await passwordChecks.run(() => accounts.authenticate(username, password));
+      // An address that keeps failing waits behind one that does not.
+      account = await passwordChecks.run(reservation.addressFailures, () =>
+        accounts.authenticate(username, password),
+      );
     } catch (error) {
       if (!(error instanceof HashingQueueFull)) throw error;
       // The reserved attempt stays counted: a flood spends its own address's attempts.

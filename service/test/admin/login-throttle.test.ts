@@ -92,6 +92,16 @@ for (const target of databaseTargets) {
       });
     });
 
+    it('tells how often the address failed before, across usernames', async () => {
+      await attempts(3, 'editor', attacker);
+      await attempts(2, 'someone', attacker);
+      assert.deepEqual(await throttle.reserve('other', attacker), { allowed: true, addressFailures: 5 });
+      assert.deepEqual(await throttle.reserve('editor', editorAddress), {
+        allowed: true,
+        addressFailures: 0,
+      });
+    });
+
     it('takes back the attempts of an address and account that succeeded', async () => {
       await attempts(maxFailuresPerAccount - 1, 'editor', attacker);
       await throttle.succeeded('editor', attacker);

@@ -1,44 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createScratchDatabase, freePort } from '../support/postgres-server.js';
 import { postgresServer } from '../support/databases.js';
-import { runCommand, serviceDir } from '../support/commands.js';
-
-interface ServiceProcess {
-  readonly child: ChildProcess;
-  readonly url: string;
-  /** The internal metrics endpoint, from the "serving" log line. */
-  readonly metricsUrl: string | undefined;
-  readonly exited: Promise<number | null>;
-  /** Everything it wrote so far, stdout and stderr. */
-  output(): string;
-}
-
-/** Starts `npm start`'s entry point and waits for its "serving" log line. */
-function startService(env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/serve.ts'], {
-    cwd: serviceDir,
-    // Any free ports: other test runs may share this machine.
-    env: { PATH: process.env.PATH ?? '', PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`the service did not start: ${output}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk;
-      const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        const metricsUrl = /"metricsUrl":"(http:\/\/[^"]+)"/.exec(output)?.[1];
-        resolve({ child, url, metricsUrl, exited, output: () => output });
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
-    void exited.then(() => reject(new Error(`the service exited: ${output}`)));
-  });
-}
+import { runCommand } from '../support/commands.js';
+import { startService, stopService, type ServiceProcess } from '../support/service-process.js';
 
 describe('the service process', () => {
   let database: { url: string; drop(): Promise<void> } | undefined;
@@ -49,10 +13,7 @@ describe('the service process', () => {
     database = await createScratchDatabase((await postgresServer()).adminUrl, 'serve');
   });
   afterEach(async () => {
-    if (service && service.child.exitCode === null) {
-      service.child.kill('SIGKILL');
-      await service.exited;
-    }
+    await stopService(service);
     service = undefined;
     await database?.drop();
   });
