@@ -24,13 +24,11 @@ export class SiteCookie {
     });
   }
 
+  /** Expires the cookie and its signature (`signed: true` here would sign the empty value afresh). */
   clear(ctx: Context): void {
-    ctx.cookies.set(this.nameFor(ctx), null, {
-      signed: true,
-      path: '/',
-      secure: ctx.secure,
-      overwrite: true,
-    });
+    const name = this.nameFor(ctx);
+    for (const cleared of [name, `${name}.sig`])
+      ctx.cookies.set(cleared, null, { path: '/', secure: ctx.secure, overwrite: true });
   }
 
   private nameFor(ctx: Context): string {

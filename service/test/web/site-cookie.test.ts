@@ -80,6 +80,8 @@ for (const target of databaseTargets) {
       const logout = await agent.post('/admin/logout', { csrf_token: token });
       assert.equal(logout.status, 303);
       assert.ok(setCookie(logout, '__Host-polls_csrf'), 'no new CSRF cookie at logout');
+      for (const name of ['__Host-polls_admin_session', '__Host-polls_admin_session.sig'])
+        assert.match(setCookie(logout, name) ?? '', /expires=Thu, 01 Jan 1970/, `${name} was not expired`);
       assert.equal((await agent.post('/admin/logout', { csrf_token: token })).status, 403);
     });
   });
