@@ -86,7 +86,7 @@ describe('a login flood against one service process', function () {
   it('keeps votes under 100 ms at p99 and lets an editor elsewhere log in within 2 s while 8 clients flood logins', async () => {
     const url = service!.url;
     const floodEnds = Date.now() + floodMs;
-    const floodAnswers = new Map<number, number>();
+    const floodAnswers = new Map<string, number>();
     let slowestFloodMs = 0;
     const flood = Array.from({ length: floodClients }, async (_, client) => {
       const post = await loginForm(url, `203.0.113.${client + 1}`);
@@ -95,9 +95,12 @@ describe('a login flood against one service process', function () {
         const username =
           attempt % 2 === 0 ? `${'long'.repeat(60)}-${attempt}` : `nobody-${client}-${attempt}`;
         const started = performance.now();
-        const response = await post(username, 'not-the-password-at-all');
-        await response.arrayBuffer();
-        floodAnswers.set(response.status, (floodAnswers.get(response.status) ?? 0) + 1);
+        // An attacker's request may wait its turn for a password check: counted, never a reason to stop.
+        const status = await post(username, 'not-the-password-at-all').then(
+          async (response) => (await response.arrayBuffer(), String(response.status)),
+          () => 'no answer',
+        );
+        floodAnswers.set(status, (floodAnswers.get(status) ?? 0) + 1);
         slowestFloodMs = Math.max(slowestFloodMs, performance.now() - started);
       }
     });
@@ -134,7 +137,7 @@ describe('a login flood against one service process', function () {
     assert.ok(login.ms < 2_000, summary);
     assert.ok(voteMs.length >= 100, summary);
     assert.ok(percentile(voteMs, 0.99) < 100, summary);
-    assert.ok(![...floodAnswers.keys()].some((status) => status >= 500), summary);
+    assert.ok(![...floodAnswers.keys()].some((status) => status.startsWith('5')), summary);
     console.log(`      ${summary}`);
   });
 });
