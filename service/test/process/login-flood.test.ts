@@ -29,6 +29,8 @@ async function loginForm(url: string, address: string) {
       redirect: 'manual',
       headers: {
         'X-Forwarded-For': address,
+        // What a flood would ask for: answers not worth compressing.
+        'Accept-Encoding': 'identity',
         'Content-Type': 'application/x-www-form-urlencoded',
         Cookie: cookies.header(),
       },

@@ -35,9 +35,13 @@ describe('the service process', () => {
     service = await startService({ DATABASE_URL: database!.url });
     assert.ok(service.metricsUrl, 'the serving line names the metrics URL');
     assert.notEqual(new URL(service.metricsUrl).port, new URL(service.url).port);
+    assert.equal((await fetch(`${service.url}/healthz`)).status, 200);
     const scraped = await fetch(service.metricsUrl);
     assert.equal(scraped.status, 200);
-    assert.match(await scraped.text(), /^http_request_duration_seconds_bucket/m);
+    assert.match(
+      await scraped.text(),
+      /^http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1$/m,
+    );
     assert.equal((await fetch(`${service.url}/metrics`)).status, 404);
   });
 
