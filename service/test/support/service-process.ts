@@ -22,14 +22,19 @@ export function startService(env: Record<string, string>): Promise<ServiceProces
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   return new Promise((resolve, reject) => {
     let output = '';
+    let started = false;
     const timer = setTimeout(() => {
       child.kill('SIGKILL'); // nobody else holds it: the test never got it
       reject(new Error(`the service did not start: ${output}`));
     }, 30_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk;
+      // Searched until found only: a busy service writes megabytes, and a search of all of it per chunk
+      // would take the CPU the test is measuring.
+      if (started) return;
       const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
       if (url) {
+        started = true;
         clearTimeout(timer);
         const metricsUrl = /"metricsUrl":"(http:\/\/[^"]+)"/.exec(output)?.[1];
         resolve({ child, url, metricsUrl, exited, output: () => output });
