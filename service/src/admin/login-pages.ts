@@ -5,7 +5,7 @@ import { csrfToken, issueCsrfSecret } from '../web/csrf.js';
 import type { Render } from '../web/views.js';
 import type { Account, AccountsRepository } from './accounts.js';
 import { readCredentials } from './credentials.js';
-import { HashingQueue, HashingQueueFull } from './hashing-queue.js';
+import { QueueFull, WorkQueue } from './work-queue.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { safeNextPath } from './next-path.js';
 import type { SessionStore } from './sessions.js';
@@ -16,6 +16,9 @@ const busyMessage = 'Too many logins are being checked right now. Try again in a
 // (about 1 s): a login never waits behind a queue an attacker keeps full.
 const concurrentPasswordChecks = 1;
 const waitingPasswordChecks = 1;
+// Two of the pool's connections at most for counting attempts; a short queue absorbs an editor's burst.
+const concurrentThrottleChecks = 2;
+const waitingThrottleChecks = 8;
 const busyRetryAfterSeconds = 2;
 
 function throttledMessage(retryAfterSeconds: number): string {
@@ -38,7 +41,8 @@ export function loginPages(
   router: Router,
   { accounts, sessions, throttle, render }: LoginDependencies,
 ): void {
-  const passwordChecks = new HashingQueue(concurrentPasswordChecks, waitingPasswordChecks);
+  const passwordChecks = new WorkQueue(concurrentPasswordChecks, waitingPasswordChecks);
+  const throttleChecks = new WorkQueue(concurrentThrottleChecks, waitingThrottleChecks);
   const renderLogin = (ctx: Context, next: string, username = '', errorMessage?: string) => {
     ctx.body = render('admin/login.njk', { csrfToken: csrfToken(ctx), next, username, errorMessage });
   };
@@ -61,20 +65,20 @@ export function loginPages(
       ctx.set('Retry-After', String(retryAfterSeconds));
       renderLogin(ctx, next, username, message);
     };
-    const reservation = await throttle.reserve(username, address);
-    if (!reservation.allowed) {
-      refuse(429, reservation.retryAfterSeconds, throttledMessage(reservation.retryAfterSeconds));
-      return;
-    }
     let account: Account | undefined;
     try {
+      const reservation = await throttleChecks.run(0, () => throttle.reserve(username, address));
+      if (!reservation.allowed) {
+        refuse(429, reservation.retryAfterSeconds, throttledMessage(reservation.retryAfterSeconds));
+        return;
+      }
       // An address that keeps failing waits behind one that does not.
       account = await passwordChecks.run(reservation.addressFailures, () =>
         accounts.authenticate(username, password),
       );
     } catch (error) {
-      if (!(error instanceof HashingQueueFull)) throw error;
-      // The reserved attempt stays counted: a flood spends its own address's attempts.
+      if (!(error instanceof QueueFull)) throw error;
+      // An attempt refused a password check stays counted: a flood spends its own address's attempts.
       refuse(429, busyRetryAfterSeconds, busyMessage);
       return;
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { HashingQueue, HashingQueueFull } from '../../src/admin/hashing-queue.js';
+import { WorkQueue, QueueFull } from '../../src/admin/work-queue.js';
 
 /** A task that runs until `finish` is called, recording that it started. */
 function heldTask(started: string[], name: string) {
@@ -8,17 +8,17 @@ function heldTask(started: string[], name: string) {
   return { task: () => (started.push(name), done.then(() => name)), finish: () => finish() };
 }
 
-describe('HashingQueue', () => {
+describe('WorkQueue', () => {
   it('runs as many tasks at once as allowed, lets a few wait and refuses the rest at once', async () => {
     const started: string[] = [];
-    const queue = new HashingQueue(1, 1);
+    const queue = new WorkQueue(1, 1);
     const first = heldTask(started, 'first');
     const second = heldTask(started, 'second');
     const running = queue.run(0, first.task);
     const waiting = queue.run(0, second.task);
     await assert.rejects(
       queue.run(0, async () => 'third'),
-      HashingQueueFull,
+      QueueFull,
     );
     assert.deepEqual(started, ['first']);
     first.finish();
@@ -30,17 +30,17 @@ describe('HashingQueue', () => {
 
   it('lets a check of a lower rank take the place of the last waiting one', async () => {
     const started: string[] = [];
-    const queue = new HashingQueue(1, 2);
+    const queue = new WorkQueue(1, 2);
     const running = heldTask(started, 'running');
     const flood = [heldTask(started, 'flood-1'), heldTask(started, 'flood-2')];
     const editor = heldTask(started, 'editor');
     const outcomes = [queue.run(20, running.task), ...flood.map((each) => queue.run(20, each.task))];
-    const refused = assert.rejects(outcomes[2]!, HashingQueueFull);
+    const refused = assert.rejects(outcomes[2]!, QueueFull);
     const editorTurn = queue.run(0, editor.task);
     await refused;
     await assert.rejects(
       queue.run(20, async () => 'another flood'),
-      HashingQueueFull,
+      QueueFull,
     );
     running.finish();
     editor.finish();
