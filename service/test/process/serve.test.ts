@@ -3,6 +3,7 @@ import { createScratchDatabase, freePort } from '../support/postgres-server.js';
 import { postgresServer } from '../support/databases.js';
 import { runCommand } from '../support/commands.js';
 import { startService, stopService, type ServiceProcess } from '../support/service-process.js';
+import { waitFor } from '../support/wait.js';
 
 describe('the service process', () => {
   let database: { url: string; drop(): Promise<void> } | undefined;
@@ -24,7 +25,8 @@ describe('the service process', () => {
     const before = await fetch(`${service.url}/readyz`);
     assert.equal(before.status, 503);
     assert.deepEqual(await before.json(), { status: 'not ready' });
-    assert.match(service.output(), /"msg":"not ready"/);
+    // Logged as it answered; the log is written asynchronously, so it may reach the file a moment later.
+    await waitFor(() => /"msg":"not ready"/.test(service!.output()), 'the reason is logged');
     assert.match(service.output(), /"schema":"pending migrations: 2026-11-25-1000/);
     assert.equal((await runCommand('migrate', { DATABASE_URL: database!.url })).code, 0);
     assert.equal((await fetch(`${service.url}/readyz`)).status, 200);
