@@ -24,6 +24,7 @@ export async function startService(databaseUrl: string, env: Record<string, stri
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       SESSION_KEYS: randomBytes(24).toString('hex'),
+      METRICS_PORT: '0', // any free port: the default may be taken on a shared machine
       LOG_LEVEL: 'warn', // an access-log line per request is measured separately from the service
       ...env,
     },

@@ -57,8 +57,9 @@ async function migrate(url: string): Promise<void> {
 export async function votesInDatabase(url: string): Promise<Map<number, number>> {
   const database = connectToServer(url);
   try {
-    const rows = await database.knex('choices').select<{ id: number; votes: number }[]>('id', 'votes');
-    return new Map(rows.map((row) => [row.id, row.votes]));
+    const rows = await database.knex('choices').select<{ id: number; votes: string }[]>('id', 'votes');
+    // bigint, which pg returns as a string.
+    return new Map(rows.map((row) => [row.id, Number(row.votes)]));
   } finally {
     await database.close();
   }

@@ -29,6 +29,8 @@ export class Replica {
   constructor(
     readonly name: string,
     readonly port: number,
+    /** The internal port of its /metrics (METRICS_PORT). */
+    private readonly metricsPort: number,
     private readonly settings: ReplicaSettings,
     readonly log: ServiceLog,
   ) {}
@@ -48,11 +50,12 @@ export class Replica {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(this.port),
+      METRICS_PORT: String(this.metricsPort),
       DATABASE_URL: this.settings.databaseUrl,
       // Shared by every replica: a form's CSRF cookie signed by one must verify on the others.
       SESSION_KEYS: this.settings.sessionKeys,
-      // nginx sets X-Forwarded-For/-Proto; trust them as behind the ALB or the ingress.
-      TRUST_PROXY: 'true',
+      // nginx appends to X-Forwarded-For and sets -Proto: one trusted hop, as behind the ALB or the ingress.
+      TRUST_PROXY: '1',
       LOG_LEVEL: 'warn', // no access-log line per request: the vote path is what is measured
     };
     this.child = spawnServiceCommand(this.name, 'serve', env, (line) => this.log.add(line));
@@ -71,7 +74,7 @@ export class Replica {
   }
 
   async figures(): Promise<ReplicaFigures> {
-    const metrics = await (await fetch(`${this.url}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`)).text();
     const counted = /^polls_votes_total\{outcome="counted"\} (\d+)/m.exec(metrics)?.[1];
     return {
       name: this.name,
@@ -105,7 +108,9 @@ export async function startReplicas(
 ): Promise<Replica[]> {
   const replicas: Replica[] = [];
   for (let index = 1; index <= count; index++) {
-    replicas.push(new Replica(`replica ${index}`, await freePort(), settings, new ServiceLog()));
+    replicas.push(
+      new Replica(`replica ${index}`, await freePort(), await freePort(), settings, new ServiceLog()),
+    );
   }
   teardown.add({
     name: 'the service replicas',

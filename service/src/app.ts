@@ -1,5 +1,4 @@
 import { bodyParser } from '@koa/bodyparser';
-import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { adminRoutes } from './admin/routes.js';
@@ -7,7 +6,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/connect.js';
 import type { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
-import { createMetrics } from './metrics/metrics.js';
+import type { Metrics } from './metrics/metrics.js';
 import { pollsApi } from './polls/api.js';
 import { BallotCache } from './polls/ballot-cache.js';
 import { LatestQuestionsCache } from './polls/latest-questions-cache.js';
@@ -22,28 +21,33 @@ import { PublishedQuestions } from './polls/published-question.js';
 import { cacheControl } from './web/cache-control.js';
 import { compressResponses } from './web/compression.js';
 import { CookieKeys } from './web/cookie-keys.js';
+import { refuseControlCharacters } from './web/control-characters.js';
 import { csrfFormField } from './web/csrf.js';
 import { handleErrors } from './web/errors.js';
 import { requestLog } from './web/request-log.js';
 import { securityHeaders } from './web/security-headers.js';
 import { loadStaticAssets } from './web/static-assets.js';
+import { topRouter } from './web/top-router.js';
 import { createRenderer } from './web/views.js';
 
 export interface AppDependencies {
   readonly config: Pick<
     Config,
-    'sessionKeys' | 'trustProxy' | 'voteBatchWindowMs' | 'indexEdgeMaxAgeSeconds' | 'maxStreams'
+    'sessionKeys' | 'trustProxyHops' | 'voteBatchWindowMs' | 'indexEdgeMaxAgeSeconds' | 'maxStreams'
   >;
   readonly database: Pick<Database, 'knex' | 'listen'>;
   readonly readiness: Readiness;
+  /** Served by the internal metrics port (metrics/metrics-server.ts), never by this app. */
+  readonly metrics: Metrics;
   readonly logger: Logger;
 }
 
 /** Builds the web application; it opens no socket, so tests drive it directly. */
-export function createApp({ config, database, readiness, logger }: AppDependencies): Koa {
+export function createApp({ config, database, readiness, metrics, logger }: AppDependencies): Koa {
   const db = database.knex;
-  const metrics = createMetrics(db);
-  const app = new Koa({ proxy: config.trustProxy });
+  // The client is the X-Forwarded-For entry that many hops from the right: entries left of it are whatever
+  // the client wrote.
+  const app = new Koa({ proxy: config.trustProxyHops > 0, maxIpsCount: config.trustProxyHops });
   app.keys = new CookieKeys(config.sessionKeys);
   const assets = loadStaticAssets();
   const render = createRenderer({ asset: assets.url, csrfField: csrfFormField });
@@ -66,8 +70,7 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
   readiness.onDrain(() => live.closeAll());
 
   const routers = [
-    healthRoutes(readiness),
-    metrics.routes,
+    healthRoutes(readiness, logger),
     pollsPages(polls, published, latest, render, config.indexEdgeMaxAgeSeconds),
     pollsApi(polls, published),
     liveResultsRoutes(published, live),
@@ -115,9 +118,10 @@ export function createApp({ config, database, readiness, logger }: AppDependenci
       },
     }),
   );
+  app.use(refuseControlCharacters());
   // One router holding every route (nesting copies the routes into it): one match per request, not one per
-  // area, and one 405/501 answer that knows the methods of every area.
-  const router = new Router();
+  // area, and one 405 answer that knows the methods of every area.
+  const router = topRouter();
   for (const area of routers) router.use(area.routes());
   app.use(router.routes()).use(router.allowedMethods());
   return app;

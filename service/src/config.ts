@@ -17,7 +17,15 @@ export interface Config {
   readonly sessionKeys: readonly string[];
   /** True when the keys were generated for this run only (development). */
   readonly sessionKeysGenerated: boolean;
-  readonly trustProxy: boolean;
+  /**
+   * How many proxies in front of the service append to X-Forwarded-For (1 behind an ALB or ingress, 2 with a
+   * CDN in front of them); 0 trusts no X-Forwarded-* header. The client is the entry that many from the right.
+   */
+  readonly trustProxyHops: number;
+  /** The internal port of the Prometheus endpoint; 0 picks a free one, undefined serves no metrics. */
+  readonly metricsPort: number | undefined;
+  /** Open connections one process accepts; more are closed at once. */
+  readonly httpMaxConnections: number;
   readonly logLevel: LogLevel;
   /** How long in-flight requests may take to finish after SIGTERM. */
   readonly shutdownDrainMs: number;
@@ -59,7 +67,9 @@ export function parseConfig(env: Environment = process.env): Config {
     host: text(env, 'HOST') ?? '127.0.0.1',
     sessionKeys: sessionKeys ?? [randomBytes(32).toString('base64url')],
     sessionKeysGenerated: sessionKeys === undefined,
-    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    trustProxyHops: proxyHops(env, 'TRUST_PROXY'),
+    metricsPort: optionalPort(env, 'METRICS_PORT', 9464),
+    httpMaxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 1024, { min: 1, max: 65535 }),
     logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 8, { min: 0, max: 300 }) * 1000,
     voteBatchWindowMs: integer(env, 'VOTE_BATCH_WINDOW_MS', 2, { min: 0, max: 100 }),
@@ -99,12 +109,24 @@ function integer(
   return value;
 }
 
-function boolean(env: Environment, name: string, fallback: boolean): boolean {
+const maxProxyHops = 10;
+
+/** `false` (0 hops), `true` (1 hop: the usual single balancer) or a number of hops. */
+function proxyHops(env: Environment, name: string): number {
   const raw = text(env, name)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if (['true', '1', 'yes'].includes(raw)) return true;
-  if (['false', '0', 'no'].includes(raw)) return false;
-  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+  if (raw === undefined || raw === 'false') return 0;
+  if (raw === 'true') return 1;
+  if (/^\d+$/.test(raw) && Number(raw) <= maxProxyHops) return Number(raw);
+  throw new ConfigError(
+    name,
+    `expected false, true or a number of proxy hops from 0 to ${maxProxyHops}, got "${raw}"`,
+  );
+}
+
+/** A port, or `off` for none. */
+function optionalPort(env: Environment, name: string, fallback: number): number | undefined {
+  if (text(env, name)?.toLowerCase() === 'off') return undefined;
+  return integer(env, name, fallback, { min: 0, max: 65535 });
 }
 
 function oneOf<T extends string>(env: Environment, name: string, allowed: readonly T[], fallback: T): T {

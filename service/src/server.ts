@@ -2,6 +2,20 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 
+/**
+ * How long a client may take, made consistent: its headers within 5 s and its whole request, body included,
+ * within 10 s of its first byte (a 16 kB body at 2G speed takes under 3 s), checked every second so a slow
+ * client is cut at most 1 s late (Node checks every 30 s by default: slow bodies held a connection for 72 s).
+ * Idle keep-alive connections are not requests and wait for the idle timeout alone.
+ */
+export const clientTimeouts = {
+  headersMs: 5_000,
+  requestMs: 10_000,
+  checkEveryMs: 1_000,
+  // Longer than a load balancer's idle timeout (ALB: 60 s), so the balancer, not we, closes idle connections.
+  keepAliveIdleMs: 65_000,
+} as const;
+
 export interface RunningServer {
   readonly server: Server;
   readonly url: string;
@@ -9,14 +23,25 @@ export interface RunningServer {
   close(drainMs: number): Promise<void>;
 }
 
-export async function listen(app: Koa, port: number, host: string): Promise<RunningServer> {
+/** Serves `app` on `port` (0: any free one); connections beyond `maxConnections` are closed at once. */
+export async function listen(
+  app: Koa,
+  port: number,
+  host: string,
+  { maxConnections }: { maxConnections?: number } = {},
+): Promise<RunningServer> {
   const handle = app.callback();
   // Koa settles every request itself (errors go to the app's error handling), so nothing awaits it here.
-  const server = createServer((request, response) => void handle(request, response));
-  // Longer than a load balancer's idle timeout (ALB: 60 s), so the balancer, not we, closes idle connections.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 30_000;
+  const server = createServer(
+    {
+      headersTimeout: clientTimeouts.headersMs,
+      requestTimeout: clientTimeouts.requestMs,
+      connectionsCheckingInterval: clientTimeouts.checkEveryMs,
+    },
+    (request, response) => void handle(request, response),
+  );
+  server.keepAliveTimeout = clientTimeouts.keepAliveIdleMs;
+  if (maxConnections !== undefined) server.maxConnections = maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -13,7 +13,9 @@ describe('parseConfig', () => {
     assert.equal(config.dataDir, path.resolve('.data'));
     assert.equal(config.databaseSsl, 'disable');
     assert.equal(config.databasePoolMax, 10);
-    assert.equal(config.trustProxy, false);
+    assert.equal(config.trustProxyHops, 0);
+    assert.equal(config.metricsPort, 9464);
+    assert.equal(config.httpMaxConnections, 1024);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.sessionKeysGenerated, true);
     assert.equal(config.sessionKeys.length, 1);
@@ -30,7 +32,9 @@ describe('parseConfig', () => {
       DATABASE_SSL: 'verify-full',
       DATABASE_POOL_MAX: '4',
       SESSION_KEYS: `${longKey}, ${'o'.repeat(40)}`,
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '2',
+      METRICS_PORT: '9100',
+      HTTP_MAX_CONNECTIONS: '200',
       LOG_LEVEL: 'warn',
       SHUTDOWN_DRAIN_SECONDS: '5',
       VOTE_BATCH_WINDOW_MS: '0',
@@ -43,7 +47,9 @@ describe('parseConfig', () => {
     assert.equal(config.databasePoolMax, 4);
     assert.deepEqual(config.sessionKeys, [longKey, 'o'.repeat(40)]);
     assert.equal(config.sessionKeysGenerated, false);
-    assert.equal(config.trustProxy, true);
+    assert.equal(config.trustProxyHops, 2);
+    assert.equal(config.metricsPort, 9100);
+    assert.equal(config.httpMaxConnections, 200);
     assert.equal(config.logLevel, 'warn');
     assert.equal(config.shutdownDrainMs, 5000);
     assert.equal(config.voteBatchWindowMs, 0);
@@ -58,7 +64,12 @@ describe('parseConfig', () => {
     [{ DATABASE_URL: 'mysql://localhost/polls' }, 'DATABASE_URL', /postgres:\/\//],
     [{ DATABASE_SSL: 'maybe' }, 'DATABASE_SSL', /disable, require, verify-full/],
     [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX', /from 1/],
-    [{ TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY', /true or false/],
+    [{ TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY', /false, true or a number of proxy hops/],
+    [{ TRUST_PROXY: '11' }, 'TRUST_PROXY', /from 0 to 10/],
+    [{ TRUST_PROXY: '-1' }, 'TRUST_PROXY', /number of proxy hops/],
+    [{ METRICS_PORT: 'internal' }, 'METRICS_PORT', /whole number/],
+    [{ METRICS_PORT: '70000' }, 'METRICS_PORT', /from 0 to 65535/],
+    [{ HTTP_MAX_CONNECTIONS: '0' }, 'HTTP_MAX_CONNECTIONS', /from 1 to 65535/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
     [{ VOTE_BATCH_WINDOW_MS: '2.5' }, 'VOTE_BATCH_WINDOW_MS', /whole number/],
     [{ VOTE_BATCH_WINDOW_MS: '101' }, 'VOTE_BATCH_WINDOW_MS', /from 0 to 100/],
@@ -78,6 +89,18 @@ describe('parseConfig', () => {
       );
     });
   }
+
+  it('reads TRUST_PROXY as a number of proxy hops: false is none, true is one', () => {
+    assert.equal(parseConfig({ TRUST_PROXY: 'false' }).trustProxyHops, 0);
+    assert.equal(parseConfig({ TRUST_PROXY: 'TRUE' }).trustProxyHops, 1);
+    assert.equal(parseConfig({ TRUST_PROXY: '0' }).trustProxyHops, 0);
+    assert.equal(parseConfig({ TRUST_PROXY: '1' }).trustProxyHops, 1);
+  });
+
+  it('serves no metrics with METRICS_PORT=off, and any free port with 0', () => {
+    assert.equal(parseConfig({ METRICS_PORT: 'off' }).metricsPort, undefined);
+    assert.equal(parseConfig({ METRICS_PORT: '0' }).metricsPort, 0);
+  });
 
   it('never puts the database password in its error messages', () => {
     assert.throws(

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { listen } from '../src/server.js';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { text } from 'node:stream/consumers';
+import Koa from 'koa';
+import { clientTimeouts, listen, type RunningServer } from '../src/server.js';
 import { testApp } from './support/app.js';
 import { describeOnServer, serverTarget, type TestDatabase } from './support/databases.js';
 import { createQuestion, votesOf } from './support/fixtures.js';
@@ -54,5 +58,83 @@ describeOnServer('graceful drain (the steps src/bin/serve.ts takes on SIGTERM)',
     ]);
     assert.ok(finishedEarly, 'the server waited for the drain deadline after its last request');
     assert.deepEqual(await votesOf(db.knex, question.id), [1, 0]);
+  });
+});
+
+describe('slow and numerous clients (a real socket)', function () {
+  this.timeout(30_000);
+  let running: RunningServer;
+
+  before(async () => {
+    const app = new Koa();
+    // Reads the whole body before answering, as the body parser does.
+    app.use(async (ctx) => {
+      ctx.body = `read ${(await text(ctx.req)).length} characters`;
+    });
+    running = await listen(app, 0, '127.0.0.1', { maxConnections: 3 });
+  });
+  after(() => running.close(0));
+
+  const open = async (): Promise<Socket> => {
+    const socket = connect(Number(new URL(running.url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    return socket;
+  };
+  /** Milliseconds until the server ends the connection, and what it said before. */
+  const untilClosed = async (socket: Socket, started: number) => {
+    let said = '';
+    socket.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    await once(socket, 'close');
+    return { afterMs: Date.now() - started, said };
+  };
+
+  it('cuts a request whose body trickles in, within the request timeout and one check, and one whose headers do within the headers timeout', async () => {
+    const started = Date.now();
+    const slowBody = await open();
+    slowBody.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n');
+    const trickle = setInterval(() => slowBody.write('a'), 500);
+    const slowHeaders = await open();
+    slowHeaders.write('GET / HTTP/1.1\r\n');
+    const headerTrickle = setInterval(() => slowHeaders.write('X-A: b\r\n'), 500);
+    try {
+      const [body, headers] = await Promise.all([
+        untilClosed(slowBody, started),
+        untilClosed(slowHeaders, started),
+      ]);
+      const margin = clientTimeouts.checkEveryMs + 1_500;
+      assert.ok(
+        body.afterMs <= clientTimeouts.requestMs + margin,
+        `the body was cut after ${body.afterMs} ms`,
+      );
+      assert.ok(
+        body.afterMs >= clientTimeouts.requestMs - 100,
+        `the body was cut early, after ${body.afterMs} ms`,
+      );
+      assert.match(body.said, /^HTTP\/1\.1 408/);
+      assert.ok(
+        headers.afterMs <= clientTimeouts.headersMs + margin,
+        `the headers were cut after ${headers.afterMs} ms`,
+      );
+      assert.match(headers.said, /^HTTP\/1\.1 408/);
+    } finally {
+      clearInterval(trickle);
+      clearInterval(headerTrickle);
+      slowBody.destroy();
+      slowHeaders.destroy();
+    }
+  });
+
+  it('closes connections beyond its maximum at once and keeps serving the others', async () => {
+    const sockets = await Promise.all([open(), open(), open()]);
+    try {
+      const extra = await open();
+      const { afterMs } = await untilClosed(extra, Date.now());
+      assert.ok(afterMs < 1_000, `the extra connection stayed open ${afterMs} ms`);
+      sockets[0]!.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      const [answer] = (await once(sockets[0]!, 'data')) as [Buffer];
+      assert.match(answer.toString(), /^HTTP\/1\.1 200/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { ConfigError, parseDatabaseConfig } from '../config.js';
 import { openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { AccountsRepository, PasswordRefused } from './accounts.js';
+import { usernameProblem } from './credentials.js';
 import { passwordProblem } from './passwords.js';
 
 export interface AccountCommandOptions {
@@ -25,6 +26,9 @@ export function runAccountCommand(
     });
     const username = values.username?.trim();
     if (!username) throw new UsageError(`usage: npm run ${name} -- --username NAME`);
+    // The login form refuses names no account can have; creating one would fail in the database instead.
+    const problem = usernameProblem(username);
+    if (problem) throw new UsageError(problem);
     const database = await openDatabase(parseDatabaseConfig());
     try {
       // The embedded database migrates itself on start; do the same so this works before the first start.

@@ -51,11 +51,11 @@ export function needsRehash(stored: string): boolean {
   return name !== scheme || Number(n) < cost.N || Number(r) < cost.r || Number(p) < cost.p;
 }
 
-let dummyHash: Promise<string> | undefined;
-
-/** Spends the time of one verification, so an unknown username answers as slowly as a wrong password. */
+/**
+ * Spends the time of one verification, so an unknown username answers as slowly as a wrong password: the same
+ * derivation at today's cost, with a fresh salt, compared with nothing.
+ */
 export async function verifyAgainstNothing(password: string): Promise<false> {
-  dummyHash ??= hashPassword(randomBytes(18).toString('base64url'));
-  await verifyPassword(password, await dummyHash);
+  await derive(password, randomBytes(saltLength), cost, keyLength);
   return false;
 }

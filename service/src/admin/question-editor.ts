@@ -17,14 +17,15 @@ export class QuestionEditor {
     const choices = await this.db('choices')
       .where({ question_id: id })
       .orderBy('id')
-      .select<{ id: number; choice_text: string; votes: number }[]>('id', 'choice_text', 'votes');
+      .select<{ id: number; choice_text: string; votes: string | number }[]>('id', 'choice_text', 'votes');
     return {
       questionText: question.question_text,
       pubDate: formatPubDate(new Date(question.pub_date)),
       choices: choices.map((c) => ({
         id: c.id,
         text: c.choice_text,
-        votes: c.votes,
+        // bigint: a string from pg, a number from PGlite.
+        votes: Number(c.votes),
         remove: false,
         resetVotes: false,
       })),

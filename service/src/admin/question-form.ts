@@ -1,5 +1,9 @@
+import { parseId } from '../web/ids.js';
+
 export interface ChoiceRow {
   readonly id?: number;
+  /** True when the submitted row was not a set of fields (`null`, a number…): the form is refused. */
+  readonly malformed?: boolean;
   readonly text: string;
   readonly votes: number;
   readonly remove: boolean;
@@ -19,15 +23,29 @@ export const newQuestionRows = 3;
 
 /** Reads the submitted form as it was typed, so a refused form comes back with the user's input intact. */
 export function readQuestionForm(body: Record<string, unknown>): QuestionForm {
-  const rows = Array.isArray(body.choices) ? body.choices : Object.values((body.choices as object) ?? {});
-  const choices = rows.map((row: Record<string, unknown>) => {
-    const id = Number(row.id);
+  const submitted: unknown = body.choices;
+  // A form sends `choices[0][text]`, which arrives as an array or an object of rows; anything else sent in its
+  // place is one malformed row, so the form is refused rather than saved without choices.
+  const rows: unknown[] =
+    submitted === undefined
+      ? []
+      : Array.isArray(submitted)
+        ? submitted
+        : typeof submitted === 'object' && submitted !== null
+          ? Object.values(submitted)
+          : [submitted];
+  const choices = rows.map((row): ChoiceRow => {
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      return { ...blankRows(1)[0]!, malformed: true };
+    const fields = row as Record<string, unknown>;
+    const id =
+      typeof fields.id === 'string' || typeof fields.id === 'number' ? parseId(String(fields.id)) : undefined;
     return {
-      ...(Number.isSafeInteger(id) && id > 0 ? { id } : {}),
-      text: typeof row.text === 'string' ? row.text.trim() : '',
-      votes: Number(row.votes) || 0,
-      remove: row.remove === 'on',
-      resetVotes: row.reset === 'on',
+      ...(id === undefined ? {} : { id }),
+      text: typeof fields.text === 'string' ? fields.text.trim() : '',
+      votes: Number(fields.votes) || 0,
+      remove: fields.remove === 'on',
+      resetVotes: fields.reset === 'on',
     };
   });
   const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
@@ -43,7 +61,8 @@ export function validateQuestionForm(form: QuestionForm): FormErrors {
   if (parsePubDate(form.pubDate) === undefined)
     errors.pub_date = 'Enter the publication date and time, like 2026-11-25T09:30 (UTC).';
   form.choices.forEach((choice, index) => {
-    if (choice.remove) return;
+    if (choice.malformed) errors[`choice-${index}`] = 'This choice was not sent as a form row.';
+    if (choice.remove || choice.malformed) return;
     if (choice.id !== undefined && !choice.text)
       errors[`choice-${index}`] = 'Enter a text for this choice, or tick Remove.';
     else if (choice.text.length > maxTextLength)
@@ -52,11 +71,32 @@ export function validateQuestionForm(form: QuestionForm): FormErrors {
   return errors;
 }
 
-/** A `datetime-local` value read as UTC, the time zone every admin page shows. */
+const pubDateFormat = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+// PostgreSQL's timestamptz reaches further, but a poll before 1900 or after 9999 is a typing mistake.
+const firstYear = 1900;
+
+/**
+ * A `datetime-local` value read as UTC, the time zone every admin page shows; undefined unless it names a
+ * real moment: JavaScript would roll 2026-02-31 over to 3 March and read year 0000 as 1 BC.
+ */
 export function parsePubDate(value: string): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return undefined;
-  const date = new Date(`${value}Z`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const parts = pubDateFormat
+    .exec(value)
+    ?.slice(1)
+    .map((part) => Number(part ?? 0));
+  if (!parts) return undefined;
+  const [year, month, day, hour, minute, second] = parts as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  const roundTrip = [
+    date.getUTCFullYear(),
+    date.getUTCMonth() + 1,
+    date.getUTCDate(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+  ];
+  if (year < firstYear || roundTrip.some((part, index) => part !== parts[index])) return undefined;
+  return date;
 }
 
 export function formatPubDate(date: Date): string {

@@ -54,9 +54,10 @@ export function readListQuery(query: Record<string, unknown>): ListQuery {
   const page = Number(text(query.page));
   return {
     search: text(query.q).slice(0, 200),
-    ...(date in dateFilters ? { date: date as DateFilter } : {}),
+    // Own properties only: `constructor` or `toString` are "in" every object.
+    ...(Object.hasOwn(dateFilters, date) ? { date: date as DateFilter } : {}),
     noChoices: text(query.no_choices) === '1',
-    sort: sort in sortColumns ? (sort as SortKey) : 'date',
+    sort: Object.hasOwn(sortColumns, sort) ? (sort as SortKey) : 'date',
     descending: text(query.dir) !== 'asc',
     page: Number.isSafeInteger(page) && page > 0 ? page : 1,
   };
@@ -75,7 +76,7 @@ export class QuestionList {
         'questions.question_text',
         'questions.pub_date',
         this.db.raw('count(choices.id)::int as choice_count'),
-        this.db.raw('coalesce(sum(choices.votes), 0)::int as total_votes'),
+        this.db.raw('coalesce(sum(choices.votes), 0)::bigint as total_votes'),
       );
     if (query.search)
       filtered.whereILike('questions.question_text', `%${query.search.replace(/[\\%_]/g, '\\$&')}%`);
@@ -100,7 +101,8 @@ export class QuestionList {
       question_text: string;
       pub_date: Date;
       choice_count: number;
-      total_votes: number;
+      // bigint: a string from pg, a number from PGlite; Number() reads both (exact below 2^53).
+      total_votes: string | number;
     }[];
     return {
       total: Number(total),

@@ -1,66 +1,35 @@
 import Router from '@koa/router';
 import type { Knex } from 'knex';
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import { csrfToken, requireCsrfToken } from '../web/csrf.js';
 import type { Render } from '../web/views.js';
 import { AccountsRepository, type Account } from './accounts.js';
 import { LoginThrottle } from './login-throttle.js';
-import { safeNextPath } from './next-path.js';
+import { loginPages } from './login-pages.js';
+import { adminHome } from './next-path.js';
 import { QuestionEditor } from './question-editor.js';
 import { dateFilters, QuestionList, readListQuery } from './question-list.js';
 import { questionPages } from './question-pages.js';
 import { SessionStore } from './sessions.js';
 
-const throttledMessage =
-  'Too many failed logins for this account or from this address. Wait 15 minutes, then try again.';
-const wrongCredentialsMessage = 'The username or password is not correct.';
+// Longer than any page an editor bookmarked; the login redirect carries it in a Location header.
+const maxRememberedUrl = 2048;
 
 /**
  * The admin site: login and logout are open, every other page needs a session. `onQuestionsChanged` runs
  * after every committed change to questions or choices.
  */
 export function adminRoutes(db: Knex, render: Render, onQuestionsChanged: () => void): Router {
-  const accounts = new AccountsRepository(db);
   const sessions = new SessionStore(db);
-  const throttle = new LoginThrottle(db);
   const questions = new QuestionList(db);
   const router = new Router({ prefix: '/admin' });
   router.use(requireCsrfToken());
 
-  const renderLogin = (ctx: Context, next: string, username = '', errorMessage?: string) => {
-    ctx.body = render('admin/login.njk', { csrfToken: csrfToken(ctx), next, username, errorMessage });
-  };
-
-  router.get('/login', (ctx) => renderLogin(ctx, safeNextPath(ctx.query.next)));
-
-  router.post('/login', async (ctx) => {
-    const body = ctx.request.body as Record<string, unknown>;
-    const username = typeof body.username === 'string' ? body.username.trim() : '';
-    const password = typeof body.password === 'string' ? body.password : '';
-    const next = safeNextPath(body.next);
-    if (await throttle.isBlocked(username, ctx.ip)) {
-      ctx.status = 429;
-      ctx.set('Retry-After', '900');
-      renderLogin(ctx, next, username, throttledMessage);
-      return;
-    }
-    const account = username && password ? await accounts.authenticate(username, password) : undefined;
-    if (!account) {
-      await throttle.recordFailure(username, ctx.ip);
-      ctx.status = 401;
-      renderLogin(ctx, next, username, wrongCredentialsMessage);
-      return;
-    }
-    await throttle.reset(username, ctx.ip);
-    await sessions.start(ctx, account);
-    ctx.status = 303;
-    ctx.redirect(next);
-  });
-
-  router.post('/logout', async (ctx) => {
-    await sessions.end(ctx);
-    ctx.status = 303;
-    ctx.redirect('/admin/login');
+  loginPages(router, {
+    accounts: new AccountsRepository(db),
+    sessions,
+    throttle: new LoginThrottle(db),
+    render,
   });
 
   const session = requireSession(sessions);
@@ -107,7 +76,9 @@ function requireSession(sessions: SessionStore): Middleware {
     const account = await sessions.current(ctx);
     if (!account) {
       ctx.status = 303;
-      ctx.redirect(`/admin/login?next=${encodeURIComponent(ctx.originalUrl)}`);
+      // A URL too long to be a page anyone bookmarked is not echoed into a header no client would accept.
+      const next = ctx.originalUrl.length <= maxRememberedUrl ? ctx.originalUrl : adminHome;
+      ctx.redirect(`/admin/login?next=${encodeURIComponent(next)}`);
       return;
     }
     ctx.state.account = account;

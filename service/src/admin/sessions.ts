@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Context } from 'koa';
+import { SiteCookie } from '../web/site-cookie.js';
 import type { Account } from './accounts.js';
 
-const cookieName = 'polls_admin_session';
+const cookie = new SiteCookie('polls_admin_session');
 const minute = 60 * 1000;
 export const idleTimeout = 2 * 60 * minute;
 export const absoluteTimeout = 12 * 60 * minute;
@@ -24,18 +25,12 @@ export class SessionStore {
       created_at: now,
       last_seen_at: now,
     });
-    ctx.cookies.set(cookieName, id, {
-      signed: true,
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/admin',
-      secure: ctx.secure,
-    });
+    cookie.set(ctx, id);
   }
 
   /** The signed-in account, refreshing the idle timer; undefined when the session is missing or expired. */
   async current(ctx: Context): Promise<Account | undefined> {
-    const id = ctx.cookies.get(cookieName, { signed: true });
+    const id = cookie.get(ctx);
     if (!id) return undefined;
     const now = Date.now();
     const [row] = await this.db('admin_sessions')
@@ -51,8 +46,8 @@ export class SessionStore {
   }
 
   async end(ctx: Context): Promise<void> {
-    const id = ctx.cookies.get(cookieName, { signed: true });
+    const id = cookie.get(ctx);
     if (id) await this.db('admin_sessions').where({ id }).delete();
-    ctx.cookies.set(cookieName, null, { path: '/admin' });
+    cookie.clear(ctx);
   }
 }

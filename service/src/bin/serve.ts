@@ -5,11 +5,15 @@ import { openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { Readiness } from '../health/readiness.js';
 import { createLogger } from '../logger.js';
+import { createMetrics } from '../metrics/metrics.js';
+import { metricsApp } from '../metrics/metrics-server.js';
 import { flushRepeatedLogLines } from '../repeated-log-lines.js';
 import { listen } from '../server.js';
 
 // The last resort if draining and closing hang: an orchestrator would kill us soon after anyway.
 const forcedExitMarginMs = 1_500;
+// One scraper or two; a few more for a person with curl.
+const metricsMaxConnections = 16;
 
 async function main(): Promise<void> {
   const config = parseConfig();
@@ -31,9 +35,20 @@ async function main(): Promise<void> {
   }
 
   const readiness = new Readiness(database.knex);
-  const app = createApp({ config, database, readiness, logger });
-  const server = await listen(app, config.port, config.host);
-  logger.info({ url: server.url, database: database.kind }, 'polls is serving');
+  const metrics = createMetrics(database.knex);
+  const app = createApp({ config, database, readiness, metrics, logger });
+  const server = await listen(app, config.port, config.host, { maxConnections: config.httpMaxConnections });
+  // A second server on the internal port, so the public one never answers /metrics.
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : await listen(metricsApp(metrics), config.metricsPort, config.host, {
+          maxConnections: metricsMaxConnections,
+        });
+  logger.info(
+    { url: server.url, metricsUrl: metricsServer && `${metricsServer.url}/metrics`, database: database.kind },
+    'polls is serving',
+  );
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -46,6 +61,8 @@ async function main(): Promise<void> {
     }, config.shutdownDrainMs + forcedExitMarginMs).unref();
     readiness.startDraining();
     await server.close(config.shutdownDrainMs);
+    // Scraped until the last request is done, so the drain's own figures are not lost.
+    await metricsServer?.close(0);
     await database.close();
     flushRepeatedLogLines();
     logger.info('stopped');

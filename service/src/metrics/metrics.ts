@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import type { Knex } from 'knex';
 import type { Context, Middleware } from 'koa';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -20,8 +19,8 @@ interface ConnectionPool {
 export interface Metrics {
   /** Times every request; label it with the route template, never the raw path, to keep series bounded. */
   readonly middleware: Middleware;
-  /** Serves the registry in Prometheus text format at GET /metrics. */
-  readonly routes: Router;
+  /** The registry in Prometheus text format, for the internal metrics server (metrics-server.ts). */
+  exposition(): Promise<{ readonly contentType: string; readonly text: string }>;
   countVote(outcome: VoteOutcome): void;
   countVoteBatch(votes: number): void;
   /** For the series of other parts (live results), served with these. */
@@ -60,13 +59,6 @@ export function createMetrics(db: Knex): Metrics {
   });
   registerPoolGauges(registry, db);
 
-  const routes = new Router();
-  routes.get('/metrics', async (ctx) => {
-    ctx.set('Cache-Control', 'no-store');
-    ctx.type = registry.contentType;
-    ctx.body = await registry.metrics();
-  });
-
   // One labelled series per method, route and status, looked up by a string key instead of prom-client
   // hashing a label object on every request. The method is one of a known few: clients choose it freely.
   const series = new Map<string, { observe(seconds: number): void }>();
@@ -92,7 +84,7 @@ export function createMetrics(db: Knex): Metrics {
 
   return {
     middleware,
-    routes,
+    exposition: async () => ({ contentType: registry.contentType, text: await registry.metrics() }),
     countVote: (outcome) => votes.inc({ outcome }),
     countVoteBatch: (size) => {
       batches.inc();

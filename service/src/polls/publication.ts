@@ -1,7 +1,7 @@
 const day = 24 * 60 * 60 * 1000;
 
 /**
- * Notified at commit by the triggers of migrations 2026-11-25-1200 and 2026-12-01-1000 whenever a question,
+ * Notified at commit by the triggers of migrations 2026-11-25-1200 and 2026-12-01-1200 whenever a question,
  * its publication or its choices' texts may have changed (never for a vote). The name is older than the
  * question cache, which listens on it too.
  */

@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import { pooledRandomBytes } from './random-pool.js';
+import { SiteCookie } from './site-cookie.js';
 
-const cookieName = 'polls_csrf';
+const cookie = new SiteCookie('polls_csrf');
 const secretBytes = 32;
 const formField = 'csrf_token';
 // Where a secret issued during this request is kept, so later tokens in the same response reuse it.
@@ -14,7 +15,7 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * random mask, so the page never carries the same bytes twice (compressed responses cannot leak it, BREACH).
  */
 export function csrfToken(ctx: Context): string {
-  const secret = readSecret(ctx) ?? issueSecret(ctx);
+  const secret = readSecret(ctx) ?? issueCsrfSecret(ctx);
   const mask = pooledRandomBytes(secretBytes);
   return Buffer.concat([mask, xor(mask, secret)]).toString('base64url');
 }
@@ -45,21 +46,16 @@ function tokenMatches(ctx: Context): boolean {
 function readSecret(ctx: Context): Buffer | undefined {
   const issued = ctx.state[issuedSecret] as Buffer | undefined;
   if (issued) return issued;
-  const value = ctx.cookies.get(cookieName, { signed: true });
+  const value = cookie.get(ctx);
   if (!value) return undefined;
   const secret = Buffer.from(value, 'base64url');
   return secret.length === secretBytes ? secret : undefined;
 }
 
-function issueSecret(ctx: Context): Buffer {
+/** A new secret for the visitor; at login and logout it makes every token issued before worthless. */
+export function issueCsrfSecret(ctx: Context): Buffer {
   const secret = pooledRandomBytes(secretBytes);
-  ctx.cookies.set(cookieName, secret.toString('base64url'), {
-    signed: true,
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    secure: ctx.secure,
-  });
+  cookie.set(ctx, secret.toString('base64url'));
   ctx.state[issuedSecret] = secret;
   return secret;
 }

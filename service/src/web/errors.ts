@@ -21,7 +21,10 @@ export function handleErrors(render: Render, logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) ctx.throw(404, 'Page not found.');
+      if (ctx.body === undefined && ctx.status === 404) ctx.throw(404, 'Page not found.');
+      // The router's 405 has set Allow; the answer gets a page (or JSON) like any other error.
+      if (ctx.body === undefined && ctx.status === 405)
+        ctx.throw(405, `This address does not accept ${ctx.method} requests.`);
     } catch (caught) {
       const error = caught as HttpError;
       let status = error.status && error.status >= 400 && error.status < 600 ? error.status : 500;

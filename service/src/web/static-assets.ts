@@ -58,7 +58,12 @@ export function loadStaticAssets(): StaticAssets {
     async middleware(ctx, next) {
       if (!ctx.path.startsWith(prefix)) return next();
       const asset = byPath.get(ctx.path);
-      if (!asset || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+      if (!asset) return next();
+      if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+        ctx.set('Allow', 'GET, HEAD');
+        ctx.status = 405;
+        return;
+      }
       ctx.set(
         'Cache-Control',
         asset.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300',

@@ -51,6 +51,25 @@ for (const target of databaseTargets) {
       assert.deepEqual(listed((await agent.get('/admin/')).text), ['B', 'A', 'C']);
     });
 
+    it('treats prototype keys as sort and filter values like any unknown value: the default view', async () => {
+      await createQuestion(suite.db.knex, 'B', -1);
+      await createQuestion(suite.db.knex, 'A', -2);
+      for (const key of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+        const response = await agent.get(`/admin/?sort=${key}&date=${key}`).expect(200);
+        assert.deepEqual(listed(response.text), ['B', 'A'], key);
+      }
+    });
+
+    it('totals votes beyond the 32-bit range', async () => {
+      const question = await createQuestion(suite.db.knex, 'Popular?', -1);
+      await suite.db
+        .knex('choices')
+        .where({ question_id: question.id })
+        .update({ votes: 2 ** 31 - 1 });
+      const page = await agent.get('/admin/').expect(200);
+      assert.match(page.text, new RegExp(`<td>2</td>\\s*<td>${2 ** 32 - 2}</td>`));
+    });
+
     it(`shows ${pageSize} questions a page with links between pages`, async () => {
       for (let index = 0; index < pageSize + 3; index++)
         await createQuestion(suite.db.knex, `Question ${String(index).padStart(2, '0')}`, -1 - index);

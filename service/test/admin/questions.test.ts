@@ -102,6 +102,57 @@ for (const target of databaseTargets) {
       assert.equal((await snapshot(suite.db.knex)).questions.length, 0);
     });
 
+    for (const pubDate of ['2026-02-31T10:00', '0000-01-01T00:00', '2026-13-01T00:00', '2026-01-01T24:00']) {
+      it(`refuses the impossible date ${pubDate} with 422 instead of rolling it over`, async () => {
+        const response = await post('/admin/questions/new', {
+          question_text: 'When?',
+          pub_date: pubDate,
+          'choices[0][text]': 'Now',
+        });
+        assert.equal(response.status, 422);
+        assert.match(response.text, /Enter the publication date and time/);
+        assert.equal((await snapshot(suite.db.knex)).questions.length, 0);
+      });
+    }
+
+    it('refuses a NUL character in the question text with 400, saving nothing', async () => {
+      const response = await post('/admin/questions/new', {
+        question_text: 'Nul\u0000?',
+        pub_date: '2026-11-25T09:30',
+      });
+      assert.equal(response.status, 400);
+      assert.match(response.text, /control character/);
+      assert.equal((await snapshot(suite.db.knex)).questions.length, 0);
+    });
+
+    for (const choices of [[null], [7], ['text'], [[{ text: 'nested' }]], 'text'])
+      it(`refuses choices ${JSON.stringify(choices)} in a JSON body with 422, saving nothing`, async () => {
+        const page = await agent.get('/admin/questions/new').expect(200);
+        const response = await agent
+          .post('/admin/questions/new')
+          .set('X-CSRF-Token', formToken(page.text))
+          .send({ question_text: 'Shapes?', pub_date: '2026-11-25T09:30', choices });
+        assert.equal(response.status, 422);
+        assert.match(response.text, /not sent as a form row/);
+        assert.equal((await snapshot(suite.db.knex)).questions.length, 0);
+      });
+
+    it('ignores a choice id beyond the integer range instead of failing', async () => {
+      const question = await createQuestion(suite.db.knex, 'Range?', -1, ['A']);
+      const response = await post(`/admin/questions/${question.id}/edit`, {
+        question_text: 'Range?',
+        pub_date: '2026-11-25T09:30',
+        'choices[0][id]': '99999999999',
+        'choices[0][text]': 'B',
+      });
+      assert.equal(response.status, 303);
+      const { choices } = await snapshot(suite.db.knex);
+      assert.deepEqual(
+        choices.map((choice) => choice.choice_text),
+        ['A', 'B'],
+      );
+    });
+
     it('edits texts, resets one choice’s votes, removes another and adds a new one', async () => {
       const { id, choiceIds } = await createQuestion(suite.db.knex, 'Q?', -1, ['A', 'B', 'C']);
       await suite.db.knex('choices').update({ votes: 4 });
@@ -122,7 +173,7 @@ for (const target of databaseTargets) {
       const { questions, choices } = await snapshot(suite.db.knex);
       assert.equal(questions[0].question_text, 'Q edited?');
       assert.deepEqual(
-        choices.map((c) => [c.choice_text, c.votes]),
+        choices.map((c) => [c.choice_text, Number(c.votes)]),
         [
           ['A edited', 0],
           ['C', 4],

@@ -55,11 +55,17 @@ for (const target of databaseTargets) {
       await admin.getByRole('button', { name: 'Save' }).click();
       await admin.waitForURL(/\/admin\/\?saved=/);
       const choices = await db.knex('choices').orderBy('id').select('choice_text', 'votes');
-      assert.deepEqual(choices, [
-        { choice_text: 'Tea', votes: 0 },
-        { choice_text: 'Coffee', votes: 1 },
-        { choice_text: 'Hot chocolate', votes: 0 },
-      ]);
+      assert.deepEqual(
+        choices.map((choice: { choice_text: string; votes: string | number }) => ({
+          ...choice,
+          votes: Number(choice.votes), // bigint: a string from pg
+        })),
+        [
+          { choice_text: 'Tea', votes: 0 },
+          { choice_text: 'Coffee', votes: 1 },
+          { choice_text: 'Hot chocolate', votes: 0 },
+        ],
+      );
 
       await admin.locator('tr', { hasText: 'Tea or coffee?' }).getByRole('link').click();
       await admin.getByRole('link', { name: 'Delete this question' }).click();

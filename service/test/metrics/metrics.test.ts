@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
+import { metricsApp } from '../../src/metrics/metrics-server.js';
 import { appOnDatabase } from '../support/app.js';
 import { databaseTargets } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
@@ -11,11 +12,12 @@ function sample(exposition: string, series: string): number | undefined {
 }
 
 for (const target of databaseTargets) {
-  describe(`/metrics on ${target.name}`, () => {
+  describe(`/metrics on the internal port, on ${target.name}`, () => {
     const suite = appOnDatabase(target);
     const client = () => supertest(suite.app.callback());
+    const metricsClient = () => supertest(metricsApp(suite.metrics).callback());
     const scrape = async () => {
-      const response = await client()
+      const response = await metricsClient()
         .get('/metrics')
         .expect(200)
         .expect('Content-Type', /text\/plain/);
@@ -44,7 +46,7 @@ for (const target of databaseTargets) {
     });
 
     it('labels methods outside the usual few as "other", so clients cannot add series at will', async () => {
-      const series = 'http_request_duration_seconds_count{method="other",route="unmatched",status="501"}';
+      const series = 'http_request_duration_seconds_count{method="other",route="unmatched",status="405"}';
       const before = await scrape();
       await client().propfind('/polls/');
       await client().purge('/polls/');
@@ -93,7 +95,16 @@ for (const target of databaseTargets) {
     });
 
     it('is never cached', async () => {
-      await client().get('/metrics').expect(200).expect('Cache-Control', 'no-store');
+      await metricsClient().get('/metrics').expect(200).expect('Cache-Control', 'no-store');
+    });
+
+    it('is not served by the public app', async () => {
+      await client().get('/metrics').expect(404);
+    });
+
+    it('answers nothing but GET /metrics on the internal port', async () => {
+      await metricsClient().get('/').expect(404);
+      await metricsClient().post('/metrics').expect(405).expect('Allow', /GET/);
     });
   });
 }

@@ -75,6 +75,21 @@ for (const target of databaseTargets) {
       assert.deepEqual(await votesOf(db.knex, question.id), [1, 0]);
     });
 
+    it('counts past 2^31 - 1 without failing the other votes of its batch', async () => {
+      const question = await createQuestion(db.knex, 'Popular?', -1, ['A', 'B']);
+      const [a, b] = question.choiceIds as [number, number];
+      await db
+        .knex('choices')
+        .where({ id: a })
+        .update({ votes: 2 ** 31 - 1 });
+      const batcher = new VoteBatcher(db.knex, together);
+      const answers = await Promise.all(
+        [a, b, a].map((choiceId) => batcher.submit({ questionId: question.id, choiceId })),
+      );
+      assert.deepEqual(answers, [true, true, true]);
+      assert.deepEqual(await votesOf(db.knex, question.id), [2 ** 31 + 1, 1]);
+    });
+
     it('refuses, inside a batch that counts the rest, a foreign choice and an unpublished question', async () => {
       const question = await createQuestion(db.knex, 'Mine', -1);
       const other = await createQuestion(db.knex, 'Other', -1);

@@ -15,7 +15,7 @@ import { postgresServer } from '../support/databases.js';
 import { edgeCacheConfig } from '../support/edge-cache.js';
 import { createQuestion, votesOf, type CreatedQuestion } from '../support/fixtures.js';
 import { createScratchDatabase, freePort } from '../support/postgres-server.js';
-import { rawGet } from '../support/raw-get.js';
+import { rawRequest } from '../support/raw-request.js';
 
 const run = promisify(execFile);
 const indexEdgeSeconds = 2;
@@ -115,15 +115,15 @@ describe('the service behind an edge cache configured from the CDN rules', funct
 
   it('keeps one copy per compression, each with its own bytes', async () => {
     // The admin's stylesheet: large enough to be compressed, and not fetched by the test before.
-    const loginPage = await rawGet(`${edgeUrl}/admin/login`);
+    const loginPage = await rawRequest(`${edgeUrl}/admin/login`);
     const css = /href="(\/static\/admin\.[0-9a-f]+\.css)"/.exec(loginPage.bytes.toString())?.[1];
     assert.ok(css, 'the login page links its fingerprinted stylesheet');
     const url = `${edgeUrl}${css}`;
     const brotli = [
-      await rawGet(url, { 'Accept-Encoding': 'br' }),
-      await rawGet(url, { 'Accept-Encoding': 'br' }),
+      await rawRequest(url, { headers: { 'Accept-Encoding': 'br' } }),
+      await rawRequest(url, { headers: { 'Accept-Encoding': 'br' } }),
     ];
-    const plain = [await rawGet(url), await rawGet(url)];
+    const plain = [await rawRequest(url), await rawRequest(url)];
     assert.deepEqual(
       [...brotli, ...plain].map((response) => [
         response.headers['content-encoding'] ?? 'identity',

@@ -37,6 +37,7 @@ describe('npm run migrate', () => {
     assert.deepEqual(await tablesOf(database!.url), [
       'admin_accounts',
       'admin_login_failures',
+      'admin_login_throttle',
       'admin_sessions',
       'choices',
       'knex_migrations',

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createScratchDatabase, freePort } from '../support/postgres-server.js';
 import { postgresServer } from '../support/databases.js';
 import { runCommand } from '../support/commands.js';
-import { startService, type ServiceProcess } from '../support/service-process.js';
+import { startService, stopService, type ServiceProcess } from '../support/service-process.js';
+import { waitFor } from '../support/wait.js';
 
 describe('the service process', () => {
   let database: { url: string; drop(): Promise<void> } | undefined;
@@ -13,10 +14,7 @@ describe('the service process', () => {
     database = await createScratchDatabase((await postgresServer()).adminUrl, 'serve');
   });
   afterEach(async () => {
-    if (service && service.child.exitCode === null) {
-      service.child.kill('SIGKILL');
-      await service.exited;
-    }
+    await stopService(service);
     service = undefined;
     await database?.drop();
   });
@@ -26,9 +24,33 @@ describe('the service process', () => {
     service = await startService({ DATABASE_URL: database!.url });
     const before = await fetch(`${service.url}/readyz`);
     assert.equal(before.status, 503);
-    assert.match(((await before.json()) as { schema: string }).schema, /pending migrations/);
+    assert.deepEqual(await before.json(), { status: 'not ready' });
+    // Logged as it answered; the log is written asynchronously, so it may reach the file a moment later.
+    await waitFor(() => /"msg":"not ready"/.test(service!.output()), 'the reason is logged');
+    assert.match(service.output(), /"schema":"pending migrations: 2026-11-25-1000/);
     assert.equal((await runCommand('migrate', { DATABASE_URL: database!.url })).code, 0);
     assert.equal((await fetch(`${service.url}/readyz`)).status, 200);
+  });
+
+  it('serves /metrics on the internal METRICS_PORT only, never on the public port', async function () {
+    this.timeout(60_000);
+    service = await startService({ DATABASE_URL: database!.url });
+    assert.ok(service.metricsUrl, 'the serving line names the metrics URL');
+    assert.notEqual(new URL(service.metricsUrl).port, new URL(service.url).port);
+    assert.equal((await fetch(`${service.url}/healthz`)).status, 200);
+    const scraped = await fetch(service.metricsUrl);
+    assert.equal(scraped.status, 200);
+    assert.match(
+      await scraped.text(),
+      /^http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1$/m,
+    );
+    assert.equal((await fetch(`${service.url}/metrics`)).status, 404);
+  });
+
+  it('serves no metrics with METRICS_PORT=off', async function () {
+    this.timeout(60_000);
+    service = await startService({ DATABASE_URL: database!.url, METRICS_PORT: 'off' });
+    assert.equal(service.metricsUrl, undefined);
   });
 
   it('exits 0 soon after SIGTERM', async function () {

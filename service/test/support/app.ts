@@ -6,13 +6,14 @@ import { createApp } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/connect.js';
 import { Readiness } from '../../src/health/readiness.js';
+import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
 import { questionsChangedChannel } from '../../src/polls/publication.js';
 import type { DatabaseTarget, TestDatabase } from './databases.js';
 
 export const testSessionKey = 'test-session-key-that-is-long-enough-0123456789';
 
 export interface TestAppSettings extends Partial<
-  Pick<Config, 'voteBatchWindowMs' | 'trustProxy' | 'indexEdgeMaxAgeSeconds' | 'maxStreams'>
+  Pick<Config, 'voteBatchWindowMs' | 'trustProxyHops' | 'indexEdgeMaxAgeSeconds' | 'maxStreams'>
 > {
   readonly logger?: Logger;
 }
@@ -21,13 +22,14 @@ export interface TestAppSettings extends Partial<
 export function testApp(
   database: Pick<Database, 'knex' | 'listen'>,
   { logger = pino({ level: 'silent' }), ...settings }: TestAppSettings = {},
-): { app: Koa; readiness: Readiness } {
+): { app: Koa; readiness: Readiness; metrics: Metrics } {
   const readiness = new Readiness(database.knex);
+  const metrics = createMetrics(database.knex);
   const defaults = parseConfig({});
   const app = createApp({
     config: {
       sessionKeys: [testSessionKey],
-      trustProxy: false,
+      trustProxyHops: defaults.trustProxyHops,
       voteBatchWindowMs: defaults.voteBatchWindowMs,
       indexEdgeMaxAgeSeconds: defaults.indexEdgeMaxAgeSeconds,
       maxStreams: defaults.maxStreams,
@@ -35,9 +37,10 @@ export function testApp(
     },
     database,
     readiness,
+    metrics,
     logger,
   });
-  return { app, readiness };
+  return { app, readiness, metrics };
 }
 
 /** A cookie-keeping client, like one browser. */
@@ -54,14 +57,17 @@ export function formToken(html: string): string {
 
 /**
  * Registers the usual suite hooks: open the target's database once, build the app, empty every table before
- * each test. Read `db` and `app` inside tests (they are set by the hooks).
+ * each test. Read `db`, `app` and `metrics` inside tests (they are set by the hooks).
  */
-export function appOnDatabase(target: DatabaseTarget): { readonly db: TestDatabase; readonly app: Koa } {
-  const suite = {} as { db: TestDatabase; app: Koa };
+export function appOnDatabase(
+  target: DatabaseTarget,
+  settings: TestAppSettings = {},
+): { readonly db: TestDatabase; readonly app: Koa; readonly metrics: Metrics } {
+  const suite = {} as { db: TestDatabase; app: Koa; metrics: Metrics };
   before(async function () {
     this.timeout(60_000);
     suite.db = await target.open();
-    suite.app = testApp(suite.db).app;
+    ({ app: suite.app, metrics: suite.metrics } = testApp(suite.db, settings));
     // Tests write straight to the database, then read the index at once. Outside tests such a writer is
     // another replica, seen once its notification arrives; here every request first waits until the
     // notifications of all writes committed before it were handled, so no test races its own fixtures.

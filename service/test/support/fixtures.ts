@@ -29,6 +29,7 @@ export async function votesOf(db: Knex, questionId: number): Promise<number[]> {
   const rows = await db('choices')
     .where({ question_id: questionId })
     .orderBy('id')
-    .select<{ votes: number }[]>('votes');
-  return rows.map((row) => row.votes);
+    .select<{ votes: string | number }[]>('votes');
+  // bigint: a string from pg, a number from PGlite.
+  return rows.map((row) => Number(row.votes));
 }

@@ -6,7 +6,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Koa, { type Middleware } from 'koa';
 import supertest from 'supertest';
 import { compressResponses, preferredCoding } from '../../src/web/compression.js';
-import { rawGet, type RawResponse } from '../support/raw-get.js';
+import { rawRequest, type RawResponse } from '../support/raw-request.js';
 
 const page = '<p>' + 'A poll, and another poll. '.repeat(100) + '</p>';
 
@@ -15,7 +15,7 @@ async function fetchRaw(app: Koa, path: string, headers: Record<string, string> 
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   try {
-    return await rawGet(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, headers);
+    return await rawRequest(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, { headers });
   } finally {
     server.close();
   }
