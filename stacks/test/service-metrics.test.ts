@@ -28,19 +28,20 @@ interface Relabel {
   action: 'keep' | 'replace';
 }
 
-const serviceMetricsModule = path.resolve(__dirname, '../../service/src/metrics/metrics.ts');
+const serviceMetricsDir = path.resolve(__dirname, '../../service/src/metrics');
 
-// The service is ESM: its metrics module runs in a child process with tsx, behind a bare Koa app, as the
-// service mounts it. Pool gauges read 0 without a pool; one vote is counted so the counter has a series.
+// The service is ESM: its metrics and the app of its internal metrics port run in a child process with tsx,
+// as the service serves them. Pool gauges read 0 without a pool; one vote and one vote batch are counted so
+// the counters have series.
 const serveMetrics = `
-const { default: Koa } = await import('koa');
-const { createMetrics } = await import(process.argv[1]);
+const { createMetrics } = await import(process.argv[1] + '/metrics.ts');
+const { metricsApp } = await import(process.argv[1] + '/metrics-server.ts');
 const metrics = createMetrics({ client: {} });
 metrics.countVote('counted');
-const app = new Koa();
-app.use(metrics.middleware);
-app.use(metrics.routes.routes());
-const server = app.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+metrics.countVoteBatch(1);
+const server = metricsApp(metrics).listen(0, '127.0.0.1', () =>
+  process.stdout.write(String(server.address().port) + '\\n'),
+);
 `;
 
 /** Prometheus relabelling, for the two actions the scrape config uses (anchored regex, `;`-joined labels). */
@@ -72,7 +73,7 @@ describe('the service’s metrics, scraped as the CloudWatch agents are configur
     this.timeout(30_000);
     child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--input-type=module', '--eval', serveMetrics, serviceMetricsModule],
+      ['--import', 'tsx', '--input-type=module', '--eval', serveMetrics, serviceMetricsDir],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
