@@ -68,7 +68,7 @@ export const secretEnvironment = {
 export type SecretKey = keyof typeof secretEnvironment;
 export type SecretValues<Value> = Record<SecretKey, Value>;
 
-/** `verify-full` where the RDS CA bundle is mounted (ec2), `require` where it is not (the image trusts public CAs). */
+/** Both platforms use `verify-full` against RDS (the image carries RDS's CAs); `require` suits a database without them. */
 export type DatabaseSsl = 'require' | 'verify-full';
 
 export interface ServiceEnvironmentSettings {

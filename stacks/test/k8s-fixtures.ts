@@ -17,7 +17,7 @@ export function settingsFor(overrides: Partial<WorkloadSettings> = {}): Workload
     clusterIssuer: 'letsencrypt',
     logLevel: 'info',
     trustedProxyHops: 1,
-    databaseSsl: 'require',
+    databaseSsl: 'verify-full',
     databaseCidrs: ['10.0.0.0/16'],
     nodeCidrs: ['10.0.0.0/16'],
     databasePort: 5432,

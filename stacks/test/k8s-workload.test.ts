@@ -38,7 +38,7 @@ describe('k8s workload objects', () => {
     assert.deepEqual(plain, {
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
-      DATABASE_SSL: 'require',
+      DATABASE_SSL: 'verify-full',
       PORT: '3000',
       HOST: '0.0.0.0',
       TRUST_PROXY: '1',
@@ -123,6 +123,19 @@ describe('k8s workload objects', () => {
     assert.equal(ingress.spec?.tls, undefined);
     assert.equal(ingress.metadata?.annotations?.['cert-manager.io/cluster-issuer'], undefined);
     assert.equal(ingress.metadata?.annotations?.['nginx.org/ssl-redirect'], undefined);
+  });
+
+  it('routes the Ingress only to the public port: the metrics port is in no Service', () => {
+    const { service, ingress } = workloadFor();
+    assert.deepEqual(
+      service.spec?.ports?.map((port) => port.targetPort),
+      ['http'],
+    );
+    const backends = (ingress.spec?.rules ?? []).flatMap((rule) =>
+      (rule.http?.paths ?? []).map((path) => path.backend.service?.port?.name),
+    );
+    assert.ok(backends.length > 0);
+    assert.deepEqual(new Set(backends), new Set(['http']));
   });
 
   it('lets traffic in only from the ingress controller (and the nodes to the metrics port), out only to DNS and the database', () => {

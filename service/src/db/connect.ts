@@ -2,6 +2,7 @@ import knex, { type Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config, DatabaseConfig, DatabaseSsl } from '../config.js';
 import { RepeatedLogLines } from '../repeated-log-lines.js';
+import { databaseCertificateAuthorities } from './database-certificates.js';
 import { listenOnServer, type ChannelListener } from './listener.js';
 
 export interface Database {
@@ -81,14 +82,18 @@ class Listeners {
   }
 }
 
-function sslOptions(mode: DatabaseSsl): false | { rejectUnauthorized: boolean } {
+export function sslOptions(mode: DatabaseSsl): false | { rejectUnauthorized: boolean; ca?: string[] } {
   switch (mode) {
     case 'disable':
       return false;
     case 'require':
       return { rejectUnauthorized: false };
     case 'verify-full':
-      return { rejectUnauthorized: true };
+      // pg then checks the chain against these and the host name against the certificate.
+      return {
+        rejectUnauthorized: true,
+        ca: databaseCertificateAuthorities(process.env.NODE_EXTRA_CA_CERTS),
+      };
   }
 }
 

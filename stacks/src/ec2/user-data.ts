@@ -22,9 +22,6 @@ export interface BootSettings {
   trustedProxyHops: number;
 }
 
-/** RDS's CA bundle, so the service can verify the database's certificate and host name (verify-full). */
-const rdsCaBundleUrl = 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem';
-
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
@@ -53,7 +50,6 @@ container() {
   shift
   docker run --env-file /run/polls/app.env \\
     ${environmentOptions(trustedProxyHops)} \\
-    --env NODE_EXTRA_CA_CERTS=/etc/polls/rds-ca.pem --volume /etc/polls/rds-ca.pem:/etc/polls/rds-ca.pem:ro \\
     --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \\
     --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group="$LOG_GROUP" \\
     --log-opt awslogs-stream="$(cat /run/polls/instance-id)/$stream" --log-opt mode=non-blocking \\
@@ -156,7 +152,6 @@ POLLS_AGENT
 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${agentConfigPath}
 
 install -d -m 0755 /etc/polls
-curl --fail --silent --show-error --location --retry 5 --output /etc/polls/rds-ca.pem ${rdsCaBundleUrl}
 cat >/etc/polls/polls.conf <<'POLLS_CONF'
 ${conf}
 POLLS_CONF

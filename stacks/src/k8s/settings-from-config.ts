@@ -14,8 +14,8 @@ export const ingressController: IngressControllerSelector = {
 export const clusterIssuerName = 'letsencrypt';
 
 /**
- * The workload's settings for a stack. `require` rather than `verify-full`: the image trusts the public CAs
- * only, and RDS certificates chain to Amazon's RDS roots.
+ * The workload's settings for a stack. `verify-full`: the image carries Amazon RDS's CAs
+ * (service/src/db/database-certificates.ts), so the database's certificate and host name are checked.
  */
 export function workloadSettings(config: StackConfig, image: string): WorkloadSettings {
   return {
@@ -30,7 +30,7 @@ export function workloadSettings(config: StackConfig, image: string): WorkloadSe
     clusterIssuer: clusterIssuerName,
     logLevel: 'info',
     trustedProxyHops: trustedProxyHops(config.cdn),
-    databaseSsl: 'require',
+    databaseSsl: 'verify-full',
     databaseCidrs: [config.vpcCidr],
     databasePort: 5432,
     nodeCidrs: [config.vpcCidr],
