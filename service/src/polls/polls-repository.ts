@@ -115,9 +115,10 @@ export class PollsRepository {
   /** The question's choices with their votes now, in the same order; whether it is published is not checked. */
   async choicesWithVotes(questionId: number): Promise<Choice[]> {
     const { rows } = await this.db
-      .raw<{ rows: Choice[] }>(choicesOfQuestion, [questionId])
+      .raw<{ rows: (Omit<Choice, 'votes'> & { votes: string | number })[] }>(choicesOfQuestion, [questionId])
       .options(preparedAs('polls-choices-of-question'));
-    return rows;
+    // pg returns bigint as a string (exact below 2^53, far beyond any poll).
+    return rows.map((row) => ({ ...row, votes: Number(row.votes) }));
   }
 
   /**

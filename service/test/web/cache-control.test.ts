@@ -4,6 +4,7 @@ import supertest from 'supertest';
 import { parseConfig } from '../../src/config.js';
 import { cacheControl } from '../../src/web/cache-control.js';
 import { createAdmin, submitLogin } from '../support/admin.js';
+import { metricsApp } from '../../src/metrics/metrics-server.js';
 import { appOnDatabase, browser, formToken, testApp } from '../support/app.js';
 import { databaseTargets } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
@@ -159,10 +160,12 @@ for (const target of databaseTargets) {
     });
 
     describe('health and metrics', () => {
-      it('marks /healthz, /readyz and /metrics no-store', async () => {
-        for (const path of ['/healthz', '/readyz', '/metrics']) {
+      it('marks /healthz and /readyz no-store, and /metrics on the internal port too', async () => {
+        for (const path of ['/healthz', '/readyz']) {
           assertNotStored(await client().get(path).expect(200), path);
         }
+        const internal = supertest(metricsApp(suite.metrics).callback());
+        assertNotStored(await internal.get('/metrics').expect(200), '/metrics');
       });
     });
   });

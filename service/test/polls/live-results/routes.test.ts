@@ -19,10 +19,12 @@ for (const target of databaseTargets) {
 
     /** The app on a socket (streams need one), with `maxStreams` and a way to start draining. */
     const serve = async (maxStreams = 100) => {
-      const { app, readiness } = testApp(db, { maxStreams });
+      const { app, readiness, metrics } = testApp(db, { maxStreams });
       const server = await listen(app, 0, '127.0.0.1');
       running.push(server);
-      return { url: server.url, readiness };
+      // The series the internal metrics port serves (bin/serve.ts), read without that second server.
+      const scrape = async () => (await metrics.exposition()).text;
+      return { url: server.url, readiness, scrape };
     };
     const stream = async (url: string, headers: Record<string, string> = {}) => {
       const client = await openStream(url, headers);
@@ -131,19 +133,19 @@ for (const target of databaseTargets) {
     });
 
     it('answers 503 with Retry-After beyond MAX_STREAMS, and takes a stream again once one closed', async () => {
-      const { url } = await serve(1);
+      const { url, scrape } = await serve(1);
       const question = await createQuestion(db.knex, 'Full?', -1);
       const first = await stream(url + paths.page(question.id));
       const refused = await fetch(url + paths.api(question.id));
       assert.equal(refused.status, 503);
       assert.equal(refused.headers.get('retry-after'), '5');
-      const metrics = await (await fetch(`${url}/metrics`)).text();
+      const metrics = await scrape();
       assert.match(metrics, /^polls_live_streams_open 1$/m);
       assert.match(metrics, /^polls_live_streams_refused_total\{reason="full"\} 1$/m);
 
       first.close();
       await waitFor(
-        async () => /^polls_live_streams_open 0$/m.test(await (await fetch(`${url}/metrics`)).text()),
+        async () => /^polls_live_streams_open 0$/m.test(await scrape()),
         'the closed stream is forgotten',
       );
       assert.equal((await stream(url + paths.api(question.id))).status, 200);
