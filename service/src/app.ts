@@ -15,10 +15,11 @@ import { liveResultsRoutes } from './polls/live-results/routes.js';
 import { streamMetrics } from './polls/live-results/stream-metrics.js';
 import { votesCountedChannel } from './polls/live-results/votes-counted.js';
 import { questionsChangedChannel } from './polls/publication.js';
+import { answerIndexEarly, indexPage } from './polls/index-page.js';
 import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/polls-repository.js';
 import { PublishedQuestions } from './polls/published-question.js';
-import { cacheControl } from './web/cache-control.js';
+import { cacheControl, sharedPage } from './web/cache-control.js';
 import { compressResponses } from './web/compression.js';
 import { CookieKeys } from './web/cookie-keys.js';
 import { refuseControlCharacters } from './web/control-characters.js';
@@ -69,9 +70,10 @@ export function createApp({ config, database, readiness, metrics, logger }: AppD
   // Streams first: they would hold the drain open, and their clients should move to a replica that stays.
   readiness.onDrain(() => live.closeAll());
 
+  const index = indexPage(latest, render, sharedPage(config.indexEdgeMaxAgeSeconds));
   const routers = [
     healthRoutes(readiness, logger),
-    pollsPages(polls, published, latest, render, config.indexEdgeMaxAgeSeconds),
+    pollsPages(polls, published, index, render, config.indexEdgeMaxAgeSeconds),
     pollsApi(polls, published),
     liveResultsRoutes(published, live),
     // An editor's save must show on the index at once, not when its notification comes back.
@@ -103,6 +105,7 @@ export function createApp({ config, database, readiness, metrics, logger }: AppD
   });
   app.use(securityHeaders());
   app.use(compressResponses());
+  app.use(answerIndexEarly(index));
   app.use(assets.middleware);
   app.use(
     bodyParser({

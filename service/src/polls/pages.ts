@@ -4,8 +4,8 @@ import { sharedPage } from '../web/cache-control.js';
 import { csrfToken, requireCsrfToken } from '../web/csrf.js';
 import { parseId } from '../web/ids.js';
 import type { Render } from '../web/views.js';
-import type { LatestQuestionsCache } from './latest-questions-cache.js';
-import type { Ballot, PollsRepository, QuestionSummary } from './polls-repository.js';
+import { indexPath } from './index-page.js';
+import type { Ballot, PollsRepository } from './polls-repository.js';
 import { publishedOr404, type PublishedQuestions } from './published-question.js';
 import { voteShares } from './vote-shares.js';
 
@@ -20,7 +20,7 @@ const noChoiceMessage = "You didn't select a choice.";
 export function pollsPages(
   polls: PollsRepository,
   published: PublishedQuestions,
-  latest: LatestQuestionsCache,
+  index: (ctx: Context) => Promise<void>,
   render: Render,
   indexEdgeMaxAgeSeconds: number,
 ): Router {
@@ -33,18 +33,7 @@ export function pollsPages(
     ctx.set('Cache-Control', indexCacheControl);
   });
 
-  // The cache hands out the same array until the questions change, so the page is rendered once per change,
-  // to bytes: they are sent (and compressed, once per coding) as they are.
-  let index: { questions: readonly QuestionSummary[]; html: Buffer } | undefined;
-  router.get('/polls/', async (ctx) => {
-    const questions = await latest.get();
-    if (index?.questions !== questions) {
-      index = { questions, html: Buffer.from(render('polls/index.njk', { questions })) };
-    }
-    ctx.type = 'html';
-    ctx.body = index.html;
-    ctx.set('Cache-Control', indexCacheControl);
-  });
+  router.get(indexPath, index);
 
   const ballotOr404 = (ctx: Context) => publishedOr404(ctx, (id) => published.ballot(id), pollNotFound);
 

@@ -45,6 +45,23 @@ for (const target of databaseTargets) {
       assert.ok(!after.includes(`/polls/${question.id}/`), 'a concrete path leaked into a label');
     });
 
+    it('labels the index by its route, answered early or through the router, and refuses other methods on it', async () => {
+      const before = await scrape();
+      await client().get('/polls/').expect(200);
+      await client().get('/polls/?page=1').expect(200);
+      await client().post('/polls/').expect(405);
+      const after = await scrape();
+      const delta = (series: string) => (sample(after, series) ?? 0) - (sample(before, series) ?? 0);
+      assert.equal(
+        delta('http_request_duration_seconds_count{method="GET",route="/polls/",status="200"}'),
+        2,
+      );
+      assert.equal(
+        delta('http_request_duration_seconds_count{method="POST",route="unmatched",status="405"}'),
+        1,
+      );
+    });
+
     it('labels methods outside the usual few as "other", so clients cannot add series at will', async () => {
       const series = 'http_request_duration_seconds_count{method="other",route="unmatched",status="405"}';
       const before = await scrape();
