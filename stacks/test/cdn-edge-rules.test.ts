@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { blockInternalPathsCode } from '../src/cdn/edge-rules';
+import { viewerRequestCode } from '../src/cdn/edge-rules';
 import { originCheckSnippet } from '../src/k8s/origin-check';
 import { healthPaths } from '../src/service-contract';
 
 interface EdgeRequest {
   uri: string;
 }
-type Handler = (event: { request: EdgeRequest }) => EdgeRequest | { statusCode: number };
+type Handler = (event: { request: EdgeRequest }) => EdgeRequest | { statusCode: number; headers?: unknown };
 
 /** The CloudFront function's handler, run here as the edge would run it on a viewer request. */
 const handler = new Function(
-  `${blockInternalPathsCode(Object.values(healthPaths))}\nreturn handler;`,
+  `${viewerRequestCode(Object.values(healthPaths))}\nreturn handler;`,
 )() as Handler;
 const answer = (uri: string) => handler({ request: { uri } });
 
@@ -22,7 +22,22 @@ describe('CDN edge rules', () => {
       });
     }
 
-    for (const uri of ['/', '/polls/1/', '/admin/login', '/api/questions', '/healthz-report', '/metrics/x']) {
+    it('answers the root with the redirect to the index at the edge, as the service would', () => {
+      assert.deepEqual(answer('/'), {
+        statusCode: 302,
+        statusDescription: 'Found',
+        headers: { location: { value: '/polls/' } },
+      });
+    });
+
+    for (const uri of [
+      '/polls/',
+      '/polls/1/',
+      '/admin/login',
+      '/api/questions',
+      '/healthz-report',
+      '/metrics/x',
+    ]) {
       it(`passes ${uri} on to the origin unchanged`, () => {
         assert.deepEqual(answer(uri), { uri });
       });

@@ -209,6 +209,12 @@ describe('the service behind an edge cache configured from the CDN rules', funct
     assert.ok(shown, `the index showed the new question within ${indexEdgeSeconds + 1} s of the save`);
   });
 
+  it('answers the root with the redirect to the index at the edge', async () => {
+    const root = await visitor().get('/').expect(302);
+    assert.equal(root.headers.location, '/polls/');
+    assert.equal(cacheStatus(root.headers), 'uncached');
+  });
+
   it('refuses the health and metrics paths at the edge', async () => {
     for (const path of ['/healthz', '/readyz', '/metrics']) await visitor().get(path).expect(404);
   });

@@ -1,4 +1,4 @@
-import { cachedPaths } from '../../../stacks/src/cdn/edge-rules.js';
+import { cachedPaths, rootRedirectLocation } from '../../../stacks/src/cdn/edge-rules.js';
 import { healthPaths } from '../../../stacks/src/service-contract.js';
 
 export interface EdgeCacheLayout {
@@ -12,7 +12,8 @@ export interface EdgeCacheLayout {
  * Debian's nginx as a stand-in for the CDN, configured from the same rules the stacks give CloudFront
  * (stacks/src/cdn/edge-rules.ts): the cached paths keyed on the path and the compression only, no cookies
  * or query strings sent to the origin for them, freshness as the service's Cache-Control says (nginx reads
- * s-maxage before max-age), the health and metrics paths refused, everything else passed through uncached.
+ * s-maxage before max-age), the root redirected and the health and metrics paths refused at the edge,
+ * everything else passed through uncached.
  * `X-Cache-Status` tells what the cache did.
  */
 export function edgeCacheConfig({ prefix, listenPort, originPort }: EdgeCacheLayout): string {
@@ -67,6 +68,7 @@ http {
     proxy_set_header X-Forwarded-Proto $scheme;
     add_header X-Cache-Status $upstream_cache_status always;
 
+    location = / { return 302 ${rootRedirectLocation}; }
 ${refused.join('\n')}
 ${cached.join('\n')}
     location / {

@@ -2,7 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { healthPaths } from '../service-contract';
 import type { Tags } from '../tags';
-import { blockInternalPathsCode, cachedPaths, type CachedPath } from './edge-rules';
+import { viewerRequestCode, cachedPaths, type CachedPath } from './edge-rules';
 
 /** Managed policies, by the IDs the CloudFront Developer Guide lists ("Use managed cache policies", "… origin request policies"). */
 export const managedPolicies = {
@@ -68,7 +68,7 @@ export class EdgePolicies extends pulumi.ComponentResource {
       {
         runtime: 'cloudfront-js-2.0',
         comment: 'polls: 404 for the health and metrics paths',
-        code: blockInternalPathsCode(Object.values(healthPaths)),
+        code: viewerRequestCode(Object.values(healthPaths)),
         publish: true,
         tags,
       },

@@ -24,17 +24,24 @@ export const cachedPaths = {
   index: { pathPattern: '/polls/', maxSeconds: indexMaxSeconds, defaultSeconds: 0 },
 } satisfies Record<string, CachedPath>;
 
+/** Where the edge sends a request for the site's root: the index, as the service's own `/` redirect does. */
+export const rootRedirectLocation = cachedPaths.index.pathPattern;
+
 /**
  * CloudFront Functions code (runtime cloudfront-js-2.0) for the viewer-request event of the default behaviour:
  * it answers 404 at the edge for the service's internal paths, so health and metrics are not reachable through
- * the CDN. A function can "generate HTTP responses at the edge" ("Customize at the edge with CloudFront
- * Functions", CloudFront Developer Guide); a cache behaviour alone cannot refuse a path. Compared without case
- * and trailing slashes, as the service's router matches them.
+ * the CDN, and answers the root with the service's own redirect to the index, so `/` is served from the edge
+ * too (a cache behaviour cannot single out the root: "/" and "" are the same path pattern). A function can
+ * "generate HTTP responses at the edge" ("Customize at the edge with CloudFront Functions", CloudFront
+ * Developer Guide). Compared without case and trailing slashes, as the service's router matches them.
  */
-export function blockInternalPathsCode(internalPaths: readonly string[]): string {
+export function viewerRequestCode(internalPaths: readonly string[]): string {
   return `var internalPaths = ${JSON.stringify(internalPaths.map((path) => path.toLowerCase()))};
 
 function handler(event) {
+  if (event.request.uri === '/') {
+    return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '${rootRedirectLocation}' } } };
+  }
   var path = event.request.uri.toLowerCase().replace(/\\/+$/, '');
   if (internalPaths.indexOf(path) !== -1) {
     return { statusCode: 404, statusDescription: 'Not Found' };
