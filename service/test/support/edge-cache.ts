@@ -68,6 +68,8 @@ http {
     proxy_set_header X-Forwarded-Proto $scheme;
     add_header X-Cache-Status $upstream_cache_status always;
 
+    # As the CloudFront function answers: a relative Location.
+    absolute_redirect off;
     location = / { return 302 ${rootRedirectLocation}; }
 ${refused.join('\n')}
 ${cached.join('\n')}
