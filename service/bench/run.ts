@@ -15,6 +15,7 @@ import { migrateToLatest } from '../src/db/migrator.js';
 import { createQuestion } from '../test/support/fixtures.js';
 import { createScratchDatabase, freePort } from '../test/support/postgres-server.js';
 import { processCpuMicros, rssMb, startService, waitUntil, type Service } from './service-process.js';
+import { barsSvg } from './svg-charts.js';
 import { loadTest, type LoadRequest, type LoadResult } from './wrk.js';
 
 const serviceDir = fileURLToPath(new URL('../', import.meta.url));
@@ -306,6 +307,8 @@ function writeReport(report: {
     '',
     '## Results',
     '',
+    '![Requests per second of each row](benchmarks.svg)',
+    '',
     '| Endpoint | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx/3xx |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...report.rows.map(
@@ -321,6 +324,15 @@ function writeReport(report: {
     `- \`npm start\` on an empty data directory (the embedded database, as on a fresh clone): first page after ${report.starts.firstMs} ms; after a restart on the same directory, ${report.starts.secondMs} ms.`,
     '',
   ];
+  const chart = barsSvg(
+    `npm run bench: requests per second (wrk, ${connections} connections, one process)`,
+    'req/s',
+    report.rows.map(({ name, result }) => ({
+      label: name.replace(/ \(.*\)$/, ''),
+      value: result.requestsPerSecond,
+    })),
+  );
+  writeFileSync(fileURLToPath(new URL('../../docs/benchmarks.svg', import.meta.url)), chart);
   const reportFile = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
   writeFileSync(reportFile, lines.join('\n') + sideBySideSection(reportFile));
 }

@@ -9,7 +9,8 @@ import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseRunOptions, usage } from './options.js';
 import { formatReport } from './report.js';
-import { runScaleTest } from './scenario.js';
+import { timelineSvg } from '../bench/svg-charts.js';
+import { runScaleTest, type ScaleResult } from './scenario.js';
 
 // After the load's deadline, stopping everything gently may take this much longer before we give up.
 const teardownAllowanceMs = 60_000;
@@ -53,19 +54,47 @@ async function main(): Promise<void> {
   });
   const report = formatReport(result);
   console.log(report);
-  if (options.writeReport) writeDocs(report);
+  if (options.writeReport) writeDocs(report, result);
   if (result.problems.length > 0) exit(1, `scale-test: FAILED: ${result.problems.join('; ')}`);
   exit(0);
 }
 
-function writeDocs(report: string): void {
+function writeDocs(report: string, result: ScaleResult): void {
   const file = fileURLToPath(new URL('../../docs/scale-test.md', import.meta.url));
+  const chart = timelineSvg(
+    `Scale-out proof: ${result.options.votes} votes at ${result.options.concurrency} concurrent`,
+    [
+      {
+        label: 'acknowledged votes per second',
+        colour: '#2e7d32',
+        values: result.timeline.map((s) => s.acknowledged),
+      },
+      {
+        label: '5xx or no answer per second',
+        colour: '#c62828',
+        values: result.timeline.map((s) => s.failed),
+      },
+      {
+        label: 'p99 answer time per second (ms)',
+        colour: '#1565c0',
+        values: result.timeline.map((s) => s.p99Ms),
+      },
+    ],
+    result.faults.windows.map((window) => ({
+      label: window.name,
+      startSeconds: window.startMs / 1000,
+      endSeconds: window.endMs / 1000,
+    })),
+  );
+  writeFileSync(fileURLToPath(new URL('../../docs/scale-test.svg', import.meta.url)), chart);
   const lines = [
     '# Scale-out proof',
     '',
     `Written by \`npm run scale-test -- --write-report\` on ${new Date().toISOString()} at commit ${commit()}.`,
     'What the run does and what each figure means: the "Scale-out proof" section of',
     '[operations.md](operations.md#scale-out-proof).',
+    '',
+    '![Acknowledged votes, failures and p99 per second, the fault windows shaded](scale-test.svg)',
     '',
     '```text',
     report,
@@ -79,7 +108,15 @@ function writeDocs(report: string): void {
 function commit(): string {
   const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
   try {
-    const changed = git('status', '--porcelain', '--untracked-files=no', '--', ':/', ':!/docs/scale-test.md');
+    const changed = git(
+      'status',
+      '--porcelain',
+      '--untracked-files=no',
+      '--',
+      ':/',
+      ':!/docs/scale-test.md',
+      ':!/docs/scale-test.svg',
+    );
     return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' with uncommitted changes' : ''}`;
   } catch {
     return 'unknown (not a git checkout)';

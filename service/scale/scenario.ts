@@ -13,6 +13,7 @@ import { readAlongside, summariseReads, type ReadSummary } from './reads.js';
 import { reconcile, type Reconciliation } from './reconcile.js';
 import { startReplicas, type ReplicaFigures } from './replicas.js';
 import { Teardown } from './teardown.js';
+import { perSecond, type SecondOfLoad } from './timeline.js';
 import { problemsOf } from './verdict.js';
 
 export interface ScaleOptions {
@@ -42,6 +43,8 @@ export interface ScaleResult {
   /** The results pages read while the votes were sent. */
   readonly reads: ReadSummary;
   readonly faults: FaultLog;
+  /** The votes second by second, for the report's chart. */
+  readonly timeline: readonly SecondOfLoad[];
   readonly traffic: BalancerTraffic;
   readonly nginxErrors: ReadonlyMap<string, number>;
   readonly replicas: readonly ReplicaFigures[];
@@ -138,6 +141,7 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
       reconciliation,
       reads,
       faults: faultLog,
+      timeline: perSecond(records),
       traffic,
       nginxErrors,
       replicas: replicaFigures,
