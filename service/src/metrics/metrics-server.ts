@@ -11,10 +11,9 @@ export function metricsApp(metrics: Metrics): Koa {
   const app = new Koa();
   const router = topRouter();
   router.get('/metrics', async (ctx) => {
-    const { contentType, text } = await metrics.exposition();
     ctx.set('Cache-Control', 'no-store');
-    ctx.type = contentType;
-    ctx.body = text;
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
   });
   app.use(router.routes()).use(router.allowedMethods());
   return app;

@@ -19,11 +19,12 @@ interface ConnectionPool {
 export interface Metrics {
   /** Times every request; label it with the route template, never the raw path, to keep series bounded. */
   readonly middleware: Middleware;
-  /** The registry in Prometheus text format, for the internal metrics server (metrics-server.ts). */
-  exposition(): Promise<{ readonly contentType: string; readonly text: string }>;
   countVote(outcome: VoteOutcome): void;
   countVoteBatch(votes: number): void;
-  /** For the series of other parts (live results), served with these. */
+  /**
+   * Every series of the app, those of other parts (live results) included; served in Prometheus text format
+   * by the internal metrics server (metrics-server.ts).
+   */
   readonly registry: Registry;
 }
 
@@ -49,7 +50,7 @@ export function createMetrics(db: Knex): Metrics {
   // counters and drops histograms (stacks/src/observability/service-metrics.ts).
   const batches = new Counter({
     name: 'polls_vote_batches_total',
-    help: 'Vote transactions committed; votes submitted / batches is the average batch size.',
+    help: 'Vote transactions committed; polls_vote_batched_votes_total / this is the average batch size.',
     registers: [registry],
   });
   const batchedVotes = new Counter({
@@ -84,7 +85,6 @@ export function createMetrics(db: Knex): Metrics {
 
   return {
     middleware,
-    exposition: async () => ({ contentType: registry.contentType, text: await registry.metrics() }),
     countVote: (outcome) => votes.inc({ outcome }),
     countVoteBatch: (size) => {
       batches.inc();

@@ -23,7 +23,7 @@ for (const target of databaseTargets) {
       const server = await listen(app, 0, '127.0.0.1');
       running.push(server);
       // The series the internal metrics port serves (bin/serve.ts), read without that second server.
-      const scrape = async () => (await metrics.exposition()).text;
+      const scrape = () => metrics.registry.metrics();
       return { url: server.url, readiness, scrape };
     };
     const stream = async (url: string, headers: Record<string, string> = {}) => {
