@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { Cdn, cdnSiteRecord } from './cdn/distribution';
 import { OriginSecret } from './cdn/origin-secret';
 import { loadStackConfig } from './config';
-import { Database } from './database';
+import { Database, newDatabaseIdentifier } from './database';
 import { Ec2Platform } from './ec2/platform';
 import { chooseDeployment } from './image-choice';
 import { checkZoneCount, readLastDeploy } from './last-deploy';
@@ -37,6 +37,10 @@ async function deploy(): Promise<StackOutputs> {
   });
   const registry = new Registry('polls', { tags });
   const database = new Database('polls-db', {
+    // A deployed instance keeps its name: the identifier forces a replacement when it changes.
+    identifier: lastDeploy.databaseIdentifier ?? newDatabaseIdentifier(config.stack),
+    existing: lastDeploy.databaseIdentifier !== undefined,
+    logRetentionDays: config.logRetentionDays,
     vpcId: network.vpcId,
     privateSubnetIds: network.privateSubnetIds,
     instanceClass: config.dbInstanceClass,

@@ -6,6 +6,8 @@ export interface LastDeploy {
   image?: string;
   /** The zones the network spans (the `azCount` output). */
   azCount?: number;
+  /** The RDS instance's identifier, read from the `dbEndpoint` output; undefined before the first deploy. */
+  databaseIdentifier?: string;
 }
 
 /**
@@ -16,14 +18,29 @@ export async function readLastDeploy(): Promise<LastDeploy> {
   const self = new pulumi.StackReference('polls-last-deploy', {
     name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
   });
-  const [image, azCount] = await Promise.all([
+  const [image, azCount, dbEndpoint] = await Promise.all([
     self.getOutputDetails('image'),
     self.getOutputDetails('azCount'),
+    self.getOutputDetails('dbEndpoint'),
   ]);
+  const databaseIdentifier =
+    typeof dbEndpoint.value === 'string' ? identifierOfEndpoint(dbEndpoint.value) : undefined;
   return {
     ...(typeof image.value === 'string' && image.value !== '' && { image: image.value }),
     ...(typeof azCount.value === 'number' && { azCount: azCount.value }),
+    ...(databaseIdentifier && { databaseIdentifier }),
   };
+}
+
+/**
+ * The DB instance identifier in an RDS endpoint (`<identifier>.<id>.<region>.rds.amazonaws.com:5432`): RDS
+ * names the endpoint after the instance ("the URL includes the name you assigned to the DB instance",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_RenameInstance.html). Read from the endpoint
+ * because stacks deployed before the program named its instance export nothing else that holds it.
+ */
+export function identifierOfEndpoint(endpoint: string): string | undefined {
+  const label = endpoint.split('.')[0] ?? '';
+  return /^[a-z][a-z0-9-]{0,62}$/.test(label) ? label : undefined;
 }
 
 /**

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { postgresMajorVersion } from '../src/database';
-import { ec2Stack } from './support/ec2-stacks';
+import { newDatabaseIdentifier, postgresMajorVersion } from '../src/database';
+import { identifierOfEndpoint } from '../src/last-deploy';
+import { ec2Stack, testImage } from './support/ec2-stacks';
 import { isSecretWrapper } from './support/inputs';
-import type { ProgramRun } from './support/program';
+import { runProgram, type ProgramRun } from './support/program';
 
 describe('database', () => {
   let dev: ProgramRun;
@@ -83,5 +84,58 @@ describe('database', () => {
       const group = run.named('polls-db-sg', 'aws:ec2/securityGroup:SecurityGroup');
       assert.equal(group.inputs.ingress, undefined);
     }
+  });
+
+  describe('log group', () => {
+    const logGroup = (run: ProgramRun, identifier: string) =>
+      run
+        .ofType('aws:cloudwatch/logGroup:LogGroup')
+        .find((group) => group.inputs.name === `/aws/rds/instance/${identifier}/postgresql`);
+
+    it('names a new stack’s instance and creates the group RDS exports to before it, with a retention', () => {
+      for (const [run, identifier, days] of [
+        [dev, 'polls-dev', 7],
+        [prod, 'polls-prod', 90],
+      ] as const) {
+        assert.equal(instance(run).identifier, identifier);
+        const group = logGroup(run, identifier);
+        assert.ok(group, `no log group for ${identifier}`);
+        assert.equal(group.inputs.retentionInDays, days);
+        assert.equal(group.importId, undefined);
+        assert.ok(run.one('aws:rds/instance:Instance').dependsOn.includes(group.name));
+      }
+    });
+
+    it('keeps the name of an instance deployed before and adopts the group RDS made for it', async () => {
+      const deployed = 'polls-db-instance-4f2a9c1';
+      const run = await runProgram({
+        stack: 'dev',
+        config: { platform: 'ec2', image: testImage, cdn: false },
+        previousOutputs: { dbEndpoint: `${deployed}.abcdefghijkl.eu-west-1.rds.amazonaws.com:5432` },
+      });
+      assert.equal(instance(run).identifier, deployed);
+      const group = logGroup(run, deployed);
+      assert.ok(group, 'no log group for the deployed instance');
+      assert.equal(group.importId, `/aws/rds/instance/${deployed}/postgresql`);
+      assert.equal(group.inputs.retentionInDays, 7);
+    });
+
+    it('reads the identifier from an RDS endpoint, and nothing from anything else', () => {
+      assert.equal(identifierOfEndpoint('polls-dev.c9akciq32.eu-west-1.rds.amazonaws.com:5432'), 'polls-dev');
+      assert.equal(identifierOfEndpoint(''), undefined);
+      assert.equal(identifierOfEndpoint('1abc.example.com'), undefined);
+      assert.equal(identifierOfEndpoint('Polls.example.com'), undefined);
+    });
+
+    it('makes valid RDS identifiers of any stack name', () => {
+      assert.equal(newDatabaseIdentifier('dev'), 'polls-dev');
+      assert.equal(newDatabaseIdentifier('Team_A.staging'), 'polls-team-a-staging');
+      assert.equal(newDatabaseIdentifier('--x--'), 'polls-x');
+      const long = newDatabaseIdentifier(`${'a'.repeat(57)}-bcd`);
+      assert.equal(long.length, 63);
+      assert.match(long, /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+      // Cut at 63 characters, a hyphen left at the end goes too.
+      assert.equal(newDatabaseIdentifier(`${'a'.repeat(56)}-bc`), `polls-${'a'.repeat(56)}`);
+    });
   });
 });

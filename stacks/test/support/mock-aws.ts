@@ -21,10 +21,12 @@ const computedState: Record<string, (name: string, inputs: State) => State> = {
     repositoryUrl: `${mockAccountId}.dkr.ecr.${mockRegion}.amazonaws.com/${name}`,
     registryId: mockAccountId,
   }),
+  // RDS names the endpoint after the instance identifier.
   'aws:rds/instance:Instance': (name, inputs) => {
-    const address = `${name}.abcdefghijkl.${mockRegion}.rds.amazonaws.com`;
+    const identifier = (inputs.identifier as string | undefined) ?? name;
+    const address = `${identifier}.abcdefghijkl.${mockRegion}.rds.amazonaws.com`;
     const port = (inputs.port as number | undefined) ?? 5432;
-    return { address, port, endpoint: `${address}:${port}`, identifier: name };
+    return { address, port, endpoint: `${address}:${port}`, identifier };
   },
   'aws:lb/loadBalancer:LoadBalancer': (name) => ({
     dnsName: `${name}-1234567890.${mockRegion}.elb.amazonaws.com`,

@@ -31,6 +31,8 @@ export interface RecordedResource {
   formerIdentities: Array<{ name: string; parent?: string }>;
   /** The name of the explicit provider it was created with; undefined for the default provider. */
   provider?: string;
+  /** The ID of the existing cloud resource it adopts (the `import` option); undefined when it is created. */
+  importId?: string;
 }
 
 export interface RecordedOutput {
@@ -247,6 +249,8 @@ function recordedResource(
     dependsOn: dependencies.filter((urn) => !fromInputs.has(urn)).map(nameOfUrn),
     // A provider reference is `<urn>::<id>`: the name is the URN's last part before the id.
     provider: args.provider ? nameOfUrn(args.provider.split('::').slice(0, -1).join('::')) : undefined,
+    // The mock monitor hands a registration's `import` ID to the mocks as `id`.
+    importId: args.id || undefined,
     formerNames: request.getAliasesList().flatMap((alias) => {
       const name = alias.getSpec()?.getName();
       return name ? [name] : [];
