@@ -68,11 +68,7 @@ export const secretEnvironment = {
 export type SecretKey = keyof typeof secretEnvironment;
 export type SecretValues<Value> = Record<SecretKey, Value>;
 
-/** Both platforms use `verify-full` against RDS (the image carries RDS's CAs); `require` suits a database without them. */
-export type DatabaseSsl = 'require' | 'verify-full';
-
 export interface ServiceEnvironmentSettings {
-  databaseSsl: DatabaseSsl;
   logLevel: string;
   /** How many proxies in front of the service append to X-Forwarded-For; see {@link trustedProxyHops}. */
   trustedProxyHops: number;
@@ -98,7 +94,8 @@ export function serviceEnvironment(settings: ServiceEnvironmentSettings): Record
     [environmentNames.port]: String(CONTAINER_PORT),
     [environmentNames.host]: '0.0.0.0',
     [environmentNames.trustProxy]: String(settings.trustedProxyHops),
-    [environmentNames.databaseSsl]: settings.databaseSsl,
+    // The image carries Amazon RDS's CAs, so both platforms check the server's certificate and name.
+    [environmentNames.databaseSsl]: 'verify-full',
     [environmentNames.logLevel]: settings.logLevel,
     [environmentNames.shutdownDrainSeconds]: String(drainSeconds),
   };

@@ -17,7 +17,6 @@ export function settingsFor(overrides: Partial<WorkloadSettings> = {}): Workload
     clusterIssuer: 'letsencrypt',
     logLevel: 'info',
     trustedProxyHops: 1,
-    databaseSsl: 'verify-full',
     databaseCidrs: ['10.0.0.0/16'],
     nodeCidrs: ['10.0.0.0/16'],
     databasePort: 5432,

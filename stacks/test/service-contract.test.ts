@@ -26,37 +26,35 @@ function accepted(result: ParseResult | undefined): Record<string, unknown> {
 }
 
 describe('service contract', () => {
-  for (const databaseSsl of ['require', 'verify-full'] as const) {
-    describe(`the environment the platforms pass (DATABASE_SSL=${databaseSsl})`, () => {
-      const environment = {
-        ...serviceEnvironment({ databaseSsl, logLevel: 'info', ...oneHop }),
-        ...secretValues,
-      };
-      let config: Record<string, unknown>;
-      before(() => (config = accepted(parseWithServiceConfig([environment])[0])));
+  describe('the environment the platforms pass', () => {
+    const environment = {
+      ...serviceEnvironment({ logLevel: 'info', ...oneHop }),
+      ...secretValues,
+    };
+    let config: Record<string, unknown>;
+    before(() => (config = accepted(parseWithServiceConfig([environment])[0])));
 
-      it('is accepted by the service as production behind a proxy', () => {
-        assert.equal(config.production, true);
-        assert.equal(config.trustProxyHops, 1);
-        assert.equal(config.databaseSsl, databaseSsl);
-        assert.equal(config.host, '0.0.0.0');
-        assert.equal(config.databaseUrl, secretValues.DATABASE_URL);
-      });
-
-      it('makes the service listen on the container port the platforms route to', () => {
-        assert.equal(config.port, CONTAINER_PORT);
-      });
-
-      it('makes the service drain for exactly the seconds the stop timeouts are derived from', () => {
-        assert.equal(config.shutdownDrainMs, drainSeconds * 1000);
-        assert.ok(stopTimeoutSeconds() > drainSeconds);
-      });
+    it('is accepted by the service as production behind a proxy', () => {
+      assert.equal(config.production, true);
+      assert.equal(config.trustProxyHops, 1);
+      assert.equal(config.databaseSsl, 'verify-full');
+      assert.equal(config.host, '0.0.0.0');
+      assert.equal(config.databaseUrl, secretValues.DATABASE_URL);
     });
-  }
+
+    it('makes the service listen on the container port the platforms route to', () => {
+      assert.equal(config.port, CONTAINER_PORT);
+    });
+
+    it('makes the service drain for exactly the seconds the stop timeouts are derived from', () => {
+      assert.equal(config.shutdownDrainMs, drainSeconds * 1000);
+      assert.ok(stopTimeoutSeconds() > drainSeconds);
+    });
+  });
 
   it('names only variables the service reads: a bad value in each is rejected naming it', () => {
     const base = {
-      ...serviceEnvironment({ databaseSsl: 'require', logLevel: 'info', ...oneHop }),
+      ...serviceEnvironment({ logLevel: 'info', ...oneHop }),
       ...secretValues,
     };
     const invalid: Record<string, string> = {
@@ -77,7 +75,7 @@ describe('service contract', () => {
   });
 
   it('needs NODE_ENV=production for the service to insist on SESSION_KEYS', () => {
-    const base = { ...serviceEnvironment({ databaseSsl: 'require', logLevel: 'info', ...oneHop }) };
+    const base = { ...serviceEnvironment({ logLevel: 'info', ...oneHop }) };
     const [production] = parseWithServiceConfig([base]);
     assert.deepEqual(
       production && 'rejected' in production && production.rejected,
@@ -90,7 +88,6 @@ describe('service contract', () => {
     const [behindCdn] = parseWithServiceConfig([
       {
         ...serviceEnvironment({
-          databaseSsl: 'require',
           logLevel: 'info',
           trustedProxyHops: trustedProxyHops(true),
         }),
@@ -102,7 +99,7 @@ describe('service contract', () => {
 
   it('agrees with the service on the metrics port', () => {
     const base = {
-      ...serviceEnvironment({ databaseSsl: 'require', logLevel: 'info', ...oneHop }),
+      ...serviceEnvironment({ logLevel: 'info', ...oneHop }),
       ...secretValues,
     };
     const [unset, invalid] = parseWithServiceConfig([base, { ...base, [environmentNames.metricsPort]: 'x' }]);

@@ -28,9 +28,7 @@ function shellQuote(value: string): string {
 
 // The RDS CA bundle is mounted, so the database's certificate and host name are verified.
 function environmentOptions(trustedProxyHops: number): string {
-  return Object.entries(
-    serviceEnvironment({ databaseSsl: 'verify-full', logLevel: 'info', trustedProxyHops }),
-  )
+  return Object.entries(serviceEnvironment({ logLevel: 'info', trustedProxyHops }))
     .map(([name, value]) => `--env ${shellQuote(`${name}=${value}`)}`)
     .join(' ');
 }

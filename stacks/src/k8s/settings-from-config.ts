@@ -30,7 +30,6 @@ export function workloadSettings(config: StackConfig, image: string): WorkloadSe
     clusterIssuer: clusterIssuerName,
     logLevel: 'info',
     trustedProxyHops: trustedProxyHops(config.cdn),
-    databaseSsl: 'verify-full',
     databaseCidrs: [config.vpcCidr],
     databasePort: 5432,
     nodeCidrs: [config.vpcCidr],

@@ -1,5 +1,3 @@
-import type { DatabaseSsl } from '../service-contract';
-
 /** Everything the workload objects depend on; built once from the stack config (see settings-from-config.ts). */
 export interface WorkloadSettings {
   /** Prefix of every object name and the `app.kubernetes.io/name` label. */
@@ -18,8 +16,6 @@ export interface WorkloadSettings {
   logLevel: string;
   /** Proxies in front of the pods that append to X-Forwarded-For: the controller, and the CDN when there is one. */
   trustedProxyHops: number;
-  /** RDS for PostgreSQL 15+ refuses plain connections. */
-  databaseSsl: DatabaseSsl;
   /** Where the database lives; the pods may open connections to these ranges on `databasePort` only. */
   databaseCidrs: string[];
   databasePort: number;
