@@ -1,5 +1,5 @@
 import type { ScaleResult } from './scenario.js';
-import { windowMarginMs } from './scenario.js';
+import { streamSettleMs, windowMarginMs } from './scenario.js';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const milliseconds = (ms: number) => (ms < 1000 ? `${ms.toFixed(1)} ms` : seconds(ms));
@@ -10,6 +10,8 @@ const row = (label: string, value: string | number, note = '') =>
 export function formatReport(result: ScaleResult): string {
   const r = result.reconciliation;
   const reads = result.reads;
+  const streams = result.streams;
+  const streamRefusals = describeCounts(streams.refusedByStatus);
   const readFailures = [...reads.failedByStatus].map(([status, count]) => `${status}: ${count}`).join(', ');
   const failed = r.sent - r.acknowledged;
   const statuses = [...r.failedByStatus].map(([status, count]) => `${status}: ${count}`).join(', ');
@@ -57,6 +59,24 @@ export function formatReport(result: ScaleResult): string {
       ),
     ),
     row('  failed outside fault windows', reads.failuresOutsideWindows, 'must be 0'),
+    row(
+      'live-results streams (SSE)',
+      streams.opened,
+      'through nginx, both paths of every question, reconnecting as EventSource does',
+    ),
+    row('  counts events received', streams.events, `heartbeats: ${streams.heartbeats}`),
+    row(
+      '  reconnects',
+      streams.reconnects,
+      `streams ended under their viewer: ${streams.ended}` +
+        (streamRefusals ? `; refused: ${streamRefusals}` : ''),
+    ),
+    row('  counts that went backwards', streams.backwards.length, 'must be 0'),
+    row(
+      '  final counts matching',
+      `${streams.matching}/${streams.opened}`,
+      `the database's, ${seconds(streams.settleMs)} after it was read; must be all within ${seconds(streamSettleMs)}`,
+    ),
     row('setup, whole run', '', `${seconds(result.setupMs)}, ${seconds(result.totalMs)}`),
     '',
     'Faults (times from the start of the load):',

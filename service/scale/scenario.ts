@@ -12,6 +12,7 @@ import { Progress } from './progress.js';
 import { readAlongside, summariseReads, type ReadSummary } from './reads.js';
 import { reconcile, type Reconciliation } from './reconcile.js';
 import { startReplicas, type ReplicaFigures } from './replicas.js';
+import { LiveViewers, type StreamSummary } from './streams.js';
 import { Teardown } from './teardown.js';
 import { perSecond, type SecondOfLoad } from './timeline.js';
 import { problemsOf } from './verdict.js';
@@ -28,6 +29,10 @@ export interface ScaleOptions {
 }
 
 export const replicaCount = 3;
+/** Live-results streams watched through the balancer: eight per replica, both paths of every question. */
+export const streamCount = 24;
+/** After the votes, how long every stream may take to show the database's final counts (a tick and a read). */
+export const streamSettleMs = 5_000;
 /**
  * After a window's end, failures still count as the fault's for this long: the harness learns of recovery
  * by polling (≤ 100 ms late), and a request already accepted by nginx during the window may reach a replica
@@ -42,6 +47,8 @@ export interface ScaleResult {
   readonly reconciliation: Reconciliation;
   /** The results pages read while the votes were sent. */
   readonly reads: ReadSummary;
+  /** The live-results streams watched meanwhile. */
+  readonly streams: StreamSummary;
   readonly faults: FaultLog;
   /** The votes second by second, for the report's chart. */
   readonly timeline: readonly SecondOfLoad[];
@@ -83,7 +90,10 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
     );
     const setupMs = performance.now() - began;
 
-    note(`sending ${options.votes} votes, ${options.concurrency} at a time, through ${balancer.url}`);
+    note(
+      `sending ${options.votes} votes, ${options.concurrency} at a time, through ${balancer.url}, ` +
+        `${streamCount} live-results streams watching`,
+    );
     // Stops the load early: at the deadline, or when a fault could not be injected (nothing left to prove).
     const halt = new AbortController();
     const deadlineTimer = setTimeout(
@@ -93,6 +103,18 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
     const started = performance.now();
     const clock = () => performance.now() - started;
     const progress = new Progress(options.votes);
+    const viewers = new LiveViewers({
+      baseUrl: balancer.url,
+      targets: database.targets,
+      count: streamCount,
+      clock,
+      closeAfterMs: options.deadlineMs + streamSettleMs,
+    });
+    teardown.add({
+      name: 'the live-results streams',
+      gently: async () => viewers.close(),
+      now: () => viewers.close(),
+    });
     const load = sendVotes({
       baseUrl: balancer.url,
       targets: database.targets,
@@ -121,6 +143,8 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
     const counts = await votesInDatabase(database.url);
     const reconciliation = reconcile(records, counts, faultLog.windows, windowMarginMs);
     const reads = summariseReads(readRecords, faultLog.windows, windowMarginMs);
+    note('waiting for every live-results stream to show the final counts');
+    const streams = await viewers.settle(counts, streamSettleMs);
     const traffic = balancer.traffic();
     const nginxErrors = balancer.errors();
     const problems = problemsOf({
@@ -128,6 +152,7 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
       halted: halt.signal,
       reconciliation,
       reads,
+      streams,
       faults: faultLog,
       replicas: replicaFigures,
     });
@@ -140,6 +165,7 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
         `${cpus().length} CPUs`,
       reconciliation,
       reads,
+      streams,
       faults: faultLog,
       timeline: perSecond(records),
       traffic,

@@ -2,6 +2,7 @@ import { victimIndex, type FaultLog } from './faults.js';
 import type { ReadSummary } from './reads.js';
 import type { Reconciliation } from './reconcile.js';
 import type { ReplicaFigures } from './replicas.js';
+import type { StreamSummary } from './streams.js';
 
 export interface RunFindings {
   readonly votes: number;
@@ -9,6 +10,7 @@ export interface RunFindings {
   readonly halted: AbortSignal;
   readonly reconciliation: Reconciliation;
   readonly reads: ReadSummary;
+  readonly streams: StreamSummary;
   readonly faults: FaultLog;
   readonly replicas: readonly ReplicaFigures[];
 }
@@ -19,6 +21,7 @@ export function problemsOf({
   halted,
   reconciliation: result,
   reads,
+  streams,
   faults,
   replicas,
 }: RunFindings): string[] {
@@ -54,8 +57,33 @@ export function problemsOf({
       );
     }
   });
+  problems.push(...streamProblems(streams, faults));
   const restarted = replicas[victimIndex];
   if (restarted && restarted.votesCounted === 0)
     problems.push(`${restarted.name} counted no vote after its restart`);
+  return problems;
+}
+
+/**
+ * A replica's death may end the streams it held, but each must come back through another one, and every
+ * viewer must end up shown the database's counts without ever having been shown a count go down.
+ */
+function streamProblems(streams: StreamSummary, faults: FaultLog): string[] {
+  const problems: string[] = [];
+  if (streams.backwards.length > 0) {
+    const [first] = streams.backwards;
+    problems.push(
+      `${streams.backwards.length} counts went backwards on a live-results stream ` +
+        `(first: question ${first!.questionId}, choice ${first!.choiceId}, ${first!.from} → ${first!.to})`,
+    );
+  }
+  if (streams.mismatches.length > 0) {
+    problems.push(
+      `${streams.mismatches.length} of ${streams.opened} live-results streams did not show the database's ` +
+        `final counts: ${streams.mismatches.join('; ')}`,
+    );
+  }
+  if (faults.windows.some((window) => window.target === 'replica' && window.proven) && streams.ended === 0)
+    problems.push('no live-results stream ended when its replica was killed: the kill reached no viewer');
   return problems;
 }

@@ -23,6 +23,18 @@ describe('scale test: nginx configuration and logs', () => {
     assert.ok(config.includes(`log_format scale '${accessLogFormat}';`));
   });
 
+  it('waits 60 s for the next byte of a live-results stream (four heartbeats), 15 s for any other answer', () => {
+    const config = nginxConfig({ prefix: '/tmp/run', listenPort: 8080, backendPorts: [3001] });
+    const [, pattern, streamLocation] = /location ~ (\S+) \{([^}]*)\}/.exec(config)!;
+    const streams = new RegExp(pattern!);
+    for (const path of ['/polls/7/results/events', '/api/questions/7/events', '/api/questions/7/events/'])
+      assert.ok(streams.test(path), path);
+    for (const path of ['/polls/7/results/', '/api/questions/7/votes', '/polls/7/results/events/x'])
+      assert.ok(!streams.test(path), path);
+    assert.match(streamLocation!, /proxy_read_timeout 60s;/);
+    assert.match(/location \/ \{([^}]*)\}/.exec(config)![1]!, /proxy_read_timeout 15s;/);
+  });
+
   it('counts the requests nginx passed to a second replica, by method', () => {
     const log = [
       '1764065000.100 POST 201 "127.0.0.1:3001" "201"',

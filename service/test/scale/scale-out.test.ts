@@ -6,8 +6,8 @@ import { runScaleTest, type ScaleResult } from '../../scale/scenario.js';
 
 /**
  * The short version of `npm run scale-test`: the same harness (nginx, three replicas, a private
- * PostgreSQL, a SIGKILLed replica and a PostgreSQL restart under load), with fewer votes paced over ~15 s so
- * both faults fall inside the load and votes keep coming after each.
+ * PostgreSQL, a SIGKILLed replica and a PostgreSQL restart under load, live-results streams watching), with
+ * fewer votes paced over ~15 s so both faults fall inside the load and votes keep coming after each.
  */
 const short = { votes: 3_000, concurrency: 64, rate: 200, deadlineMs: 60_000 };
 
@@ -64,6 +64,16 @@ describe('scale-out: nginx in front of 3 replicas on one PostgreSQL, a replica k
     assert.ok(reads.ok > 0, 'no results page was read');
     assert.equal(reads.failuresPerWindow[0], 0);
     assert.equal(reads.failuresOutsideWindows, 0);
+  });
+
+  it('kept every live-results stream moving forward: cut by the kill, reconnected, showing the final counts', () => {
+    const { streams } = result;
+    assert.ok(streams.events > streams.opened, 'the streams were sent counts as votes came');
+    assert.ok(streams.ended > 0, 'the replica kill ended the streams it held');
+    assert.ok(streams.reconnects >= streams.ended, 'every stream that ended was opened again');
+    assert.deepEqual(streams.backwards, []);
+    assert.deepEqual(streams.mismatches, []);
+    assert.equal(streams.matching, streams.opened);
   });
 
   it('really restarted PostgreSQL (a new postmaster) while votes were coming in', () => {

@@ -16,6 +16,13 @@ export const viewerTlsPolicy = 'TLSv1.2_2021';
 export const httpVersion = 'http2and3';
 /** North America and Europe only: the cheapest price class, where the voters are. */
 export const priceClass = 'PriceClass_100';
+/**
+ * How long CloudFront waits for the origin's first byte, and between any two packets of a response ("Origin
+ * response timeout", CloudFront Developer Guide): 30 s, CloudFront's default, stated because the live-results
+ * streams rely on it. Idle streams carry a heartbeat every 15 s, so one late heartbeat does not cut them. No
+ * response completion timeout is set: CloudFront would end every stream that lasted longer.
+ */
+export const originResponseTimeoutSeconds = 30;
 
 const originId = 'load-balancer';
 const componentType = 'polls:cdn:Cdn';
@@ -100,11 +107,17 @@ export class Cdn extends pulumi.ComponentResource {
               httpsPort: 443,
               originProtocolPolicy: `${args.originProtocol}-only`,
               originSslProtocols: ['TLSv1.2'],
+              originReadTimeout: originResponseTimeoutSeconds,
             },
             // The header the load balancer (ec2) or the ingress controller (eks) admits requests by.
             customHeaders: [{ name: args.originLock.headerName, value: args.originLock.acceptedValues[0]! }],
           },
         ],
+        // Everything not cached below, the live-results streams (Server-Sent Events) included: nothing kept,
+        // every header passed on (Last-Event-ID too), and not compressed, as text/event-stream is not a type
+        // CloudFront compresses and the streams carry no Content-Length ("Serve compressed files"). CloudFront
+        // hands a chunked response on to the viewer as it arrives ("Request and response behavior for custom
+        // origins", "Transfer encoding"); docs/live-results.md says what is not documented of the ALB's part.
         defaultCacheBehavior: {
           targetOriginId: originId,
           viewerProtocolPolicy: 'redirect-to-https',

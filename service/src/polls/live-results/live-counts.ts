@@ -131,6 +131,10 @@ export class LiveCounts {
   }
 
   private async publish(questionId: number): Promise<void> {
+    // Only the streams that watched before the read began get its result. One that joins meanwhile may be a
+    // client back from another replica, holding counts newer than this read: sent these, its counts would go
+    // backwards. Its join marked the question for the next tick, whose read begins after it.
+    const readers = [...(this.watchers.get(questionId) ?? [])];
     let choices: readonly Choice[];
     try {
       this.metrics.countsRead();
@@ -140,8 +144,9 @@ export class LiveCounts {
       this.pending.add(questionId);
       return;
     }
-    const streams = this.watchers.get(questionId);
-    if (!streams) return;
+    const watching = this.watchers.get(questionId);
+    const streams = readers.filter((stream) => watching?.has(stream));
+    if (streams.length === 0) return;
     if (choices.length === 0) {
       // No longer published: its clients reconnect, and are answered 404.
       for (const stream of streams) stream.close();

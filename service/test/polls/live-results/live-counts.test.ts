@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { ChannelListener } from '../../../src/db/listener.js';
+import { countsEvent } from '../../../src/polls/live-results/counts-event.js';
 import { LiveCounts, type LiveCountsOptions } from '../../../src/polls/live-results/live-counts.js';
 import type { StreamMetrics } from '../../../src/polls/live-results/stream-metrics.js';
 import type { Choice } from '../../../src/polls/polls-repository.js';
@@ -54,8 +55,9 @@ describe('LiveCounts', () => {
     listener: ChannelListener,
     metrics: StreamMetrics,
     options: Partial<LiveCountsOptions> = {},
+    read: (questionId: number) => Promise<Choice[]> = counts,
   ) => {
-    const created = new LiveCounts(counts, listener, metrics, { maxStreams: 10, ...options });
+    const created = new LiveCounts(read, listener, metrics, { maxStreams: 10, ...options });
     live.push(created);
     return created;
   };
@@ -78,6 +80,38 @@ describe('LiveCounts', () => {
     await waitFor(() => countsSent(received).length > 0, 'the counts are sent');
     assert.equal(seen.reads, 1);
     assert.deepEqual(countsSent(received), ['50']);
+  });
+
+  it('sends a stream that joins during a read only counts read after it joined, so a client back from another replica never goes backwards', async () => {
+    // Each read sees the votes of the moment it begins, and answers only when the test releases it.
+    const reads: { release(): void }[] = [];
+    const heldRead = () => {
+      const snapshot = votes.value;
+      return new Promise<Choice[]>((resolve) =>
+        reads.push({ release: () => resolve([{ id: 1, choiceText: 'Yes', votes: snapshot }]) }),
+      );
+    };
+    const listener = fakeListener(true);
+    const counter = start(listener, recordingMetrics().metrics, { tickMs: 1 }, heldRead);
+    const first = client({ reading: true });
+    counter.watch(7, first.sink, undefined);
+    await waitFor(() => reads.length === 1, 'the first read begins');
+    votes.value = 5;
+    // This client saw the 5 votes on a replica that died, and reconnects here while the older read runs.
+    const seenElsewhere = countsEvent(7, [{ id: 1, choiceText: 'Yes', votes: 5 }]).id;
+    const back = client({ reading: true });
+    counter.watch(7, back.sink, seenElsewhere);
+    reads[0]!.release();
+    await waitFor(() => reads.length === 2, 'a read for the client that joined');
+    reads[1]!.release();
+    await waitFor(() => countsSent(first.received).includes('5'), 'the first client gets the newer counts');
+    votes.value = 6;
+    listener.announce('7');
+    await waitFor(() => reads.length === 3, 'the read after the next vote');
+    reads[2]!.release();
+    await waitFor(() => countsSent(back.received).length > 0, 'the next counts reach the client');
+    assert.deepEqual(countsSent(first.received), ['0', '5', '6']);
+    assert.deepEqual(countsSent(back.received), ['6'], 'never the 0 read before it joined');
   });
 
   it('reads nothing for announcements of questions nobody watches', async () => {
