@@ -229,12 +229,6 @@ export function loadStackConfig(): StackConfig {
   checkArchitecture(config);
   // The database alarms are shares of the class's memory: refuse a class whose size is unknown now.
   instanceClassMemoryGib(config.dbInstanceClass);
-  if (config.platform === 'eks' && config.clusterAdmins.length === 0) {
-    throw new Error(
-      'polls:clusterAdmins is required on eks: the IAM role or user ARNs that administer the cluster, ' +
-        'including the one that runs `pulumi up`',
-    );
-  }
   if (config.waf && !config.cdn) {
     throw new Error('polls:waf needs polls:cdn: the web ACL sits on the CloudFront distribution');
   }

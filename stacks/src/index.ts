@@ -6,6 +6,7 @@ import { Database, newDatabaseIdentifier } from './database';
 import { Ec2Platform } from './ec2/platform';
 import { chooseDeployment } from './image-choice';
 import { checkZoneCount, readLastDeploy } from './last-deploy';
+import { checkClusterAdmins } from './eks/access';
 import { EksPlatform } from './eks/platform';
 import { Network } from './network';
 import { Monitoring } from './observability/monitoring';
@@ -19,6 +20,7 @@ const cdnName = 'polls-cdn';
 /** The program: read config once, build the shared tiers, then the platform the stack asks for. */
 async function deploy(): Promise<StackOutputs> {
   const config = loadStackConfig();
+  checkClusterAdmins(config.platform, config.clusterAdmins);
   // Decided before anything is registered, so a refusal changes nothing.
   const lastDeploy = await readLastDeploy();
   checkZoneCount(config.azCount, lastDeploy);

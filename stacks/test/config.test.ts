@@ -94,7 +94,6 @@ describe('stack config', () => {
       { kubernetesVersion: '1.29' },
       /^polls:kubernetesVersion must be one of 1\.33, 1\.34, 1\.35/,
     ],
-    ['an eks stack without cluster admins', { platform: 'eks' }, /^polls:clusterAdmins is required on eks/],
     [
       'a cluster admin that is not an IAM role or user ARN',
       { clusterAdmins: '["alice"]' },

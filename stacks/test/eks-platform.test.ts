@@ -123,6 +123,13 @@ describe('eks platform (prod config with a domain)', () => {
     assert.deepEqual(entryOf(operatorRole).formerNames, []);
   });
 
+  it('refuses a cluster whose stack names no admins, with the command that sets one', async () => {
+    await assert.rejects(runEks('prod', { clusterAdmins: null }), {
+      message:
+        /^polls:clusterAdmins is required on eks: .*pulumi config set --path 'polls:clusterAdmins\[0\]' <arn>\)$/,
+    });
+  });
+
   it('runs the managed node group in the private subnets with the configured type and sizes', () => {
     const nodes = inputs(run.one('aws:eks/nodeGroup:NodeGroup'));
     assert.deepEqual(nodes.subnetIds, ['polls-private-1-id', 'polls-private-2-id', 'polls-private-3-id']);

@@ -10,6 +10,20 @@ export interface ClusterAdminsArgs {
   tags: Tags;
 }
 
+/**
+ * A cluster needs admins named in the stack's config. Checked by the program, not by config validation: the
+ * ARNs are the account's own, so the stack file leaves them to each deployment, and tools that read the file
+ * for the workload alone (`render:k8s`) need none.
+ */
+export function checkClusterAdmins(platform: string, clusterAdmins: readonly string[]): void {
+  if (platform === 'eks' && clusterAdmins.length === 0) {
+    throw new Error(
+      'polls:clusterAdmins is required on eks: the IAM role or user ARNs that administer the cluster, ' +
+        "including the one that runs `pulumi up` (pulumi config set --path 'polls:clusterAdmins[0]' <arn>)",
+    );
+  }
+}
+
 export const clusterAdminPolicyArn = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 
 /** A name that follows the principal, not its place in the list: reordering the list changes nothing. */
