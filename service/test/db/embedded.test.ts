@@ -33,6 +33,10 @@ describe('the embedded database directory', () => {
       assert.equal(readFileSync(path.join(dataDir, 'polls.lock'), 'utf8'), String(process.pid));
       const { rows } = await embedded.pglite.query<{ answer: number }>('select 42 as answer');
       assert.equal(rows[0]?.answer, 42);
+      const { rows: buffers } = await embedded.pglite.query<{ shared_buffers: string }>(
+        'show shared_buffers',
+      );
+      assert.equal(buffers[0]?.shared_buffers, '16MB', "not initdb's 128 MB, zeroed on every open");
     } finally {
       await embedded.pglite.close();
       embedded.release();
