@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 
 export interface EmbeddedPostgres {
   readonly pglite: PGlite;
@@ -31,6 +32,11 @@ export async function openEmbeddedPostgres(dataDir: string): Promise<EmbeddedPos
 const sharedBuffers = '16MB';
 
 function openPGlite(pgdata: string): Promise<PGlite> {
+  // V8 compiles PGlite's 9 MB of WebAssembly with its baseline compiler, then recompiles the hot functions
+  // with its optimising one on background threads. During a start that recompiling competed with the start
+  // for a two-core machine and stalled the first page by 0.5–1 s; the baseline code serves a local
+  // database of a few polls well enough. Set before the module is compiled; it holds for this process.
+  v8.setFlagsFromString('--liftoff-only');
   return PGlite.create(pgdata, {
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`],
   });
