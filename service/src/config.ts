@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { templatesBesidePGlite } from './db/embedded-template.js';
 
 export type DatabaseSsl = 'disable' | 'require' | 'verify-full';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -11,6 +12,8 @@ export interface Config {
   /** PostgreSQL server URL; undefined means the embedded database in `dataDir`. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** Where the embedded database's template clusters are kept (db/embedded-template.ts). */
+  readonly embeddedTemplateDir: string;
   readonly databaseSsl: DatabaseSsl;
   readonly databasePoolMax: number;
   /** The first key signs cookies; all of them verify, so keys can be rotated. */
@@ -54,7 +57,10 @@ const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug
 const sslModes: readonly DatabaseSsl[] = ['disable', 'require', 'verify-full'];
 const minimumSessionKeyLength = 32;
 
-export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'databaseSsl' | 'databasePoolMax'>;
+export type DatabaseConfig = Pick<
+  Config,
+  'databaseUrl' | 'dataDir' | 'embeddedTemplateDir' | 'databaseSsl' | 'databasePoolMax'
+>;
 
 /** What the web service needs: everything. */
 export function parseConfig(env: Environment = process.env): Config {
@@ -83,6 +89,7 @@ export function parseDatabaseConfig(env: Environment = process.env): DatabaseCon
   return {
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     dataDir: path.resolve(text(env, 'DATA_DIR') ?? '.data'),
+    embeddedTemplateDir: path.resolve(text(env, 'EMBEDDED_TEMPLATE_DIR') ?? templatesBesidePGlite()),
     databaseSsl: oneOf(env, 'DATABASE_SSL', sslModes, 'disable'),
     databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 10, { min: 1, max: 1000 }),
   };

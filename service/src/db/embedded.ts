@@ -1,7 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
+import { isRunning } from '../process-running.js';
+import { clusterTemplate, copyCluster, installedPGliteVersion } from './embedded-template.js';
 
 export interface EmbeddedPostgres {
   readonly pglite: PGlite;
@@ -9,12 +11,17 @@ export interface EmbeddedPostgres {
   release(): void;
 }
 
-/** Opens PGlite in `dataDir`, holding a lock file: two processes on one directory silently lose writes. */
-export async function openEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+/**
+ * Opens PGlite in `dataDir`, holding a lock file: two processes on one directory silently lose writes. A new
+ * directory starts as a copy of the template in `templateDir`.
+ */
+export async function openEmbeddedPostgres(dataDir: string, templateDir: string): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
   const lockFile = lockDataDir(dataDir);
   try {
-    const pglite = await openPGlite(path.join(dataDir, 'pgdata'));
+    const pgdata = path.join(dataDir, 'pgdata');
+    if (!existsSync(pgdata)) copyCluster(await embeddedTemplate(templateDir), pgdata);
+    const pglite = await openPGlite(pgdata);
     return {
       pglite,
       release: () => rmSync(lockFile, { force: true }),
@@ -23,6 +30,19 @@ export async function openEmbeddedPostgres(dataDir: string): Promise<EmbeddedPos
     rmSync(lockFile, { force: true });
     throw error;
   }
+}
+
+/**
+ * The template new data directories are copied from: PGlite's initdb takes seconds of WebAssembly (2.5–5 s
+ * on a two-core machine), a copy a fraction of one. `npm ci` makes it (the root package's `prepare`), so the
+ * first `npm start` of a fresh clone only copies it; without one, the first start to need it makes it.
+ */
+export function embeddedTemplate(templateDir: string): Promise<string> {
+  return clusterTemplate({
+    dir: templateDir,
+    version: installedPGliteVersion(),
+    make: async (pgdata) => await (await openPGlite(pgdata)).close(),
+  });
 }
 
 /**
@@ -63,14 +83,4 @@ function lockDataDir(dataDir: string): string {
     }
   }
   throw new Error(`DATA_DIR ${dataDir}: could not take the lock file ${lockFile}`);
-}
-
-function isRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
