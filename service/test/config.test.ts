@@ -11,7 +11,7 @@ describe('parseConfig', () => {
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.dataDir, path.resolve('.data'));
-    assert.match(config.embeddedTemplateDir, /\/node_modules\/\.cache\/polls-embedded-template$/);
+    assert.equal(config.embeddedTemplateDir, undefined);
     assert.equal(config.databaseSsl, 'disable');
     assert.equal(config.databasePoolMax, 10);
     assert.equal(config.trustProxyHops, 0);

@@ -6,10 +6,13 @@ import { openEmbeddedPostgres } from './embedded.js';
 import { listenOnPGlite } from './listener.js';
 
 /**
- * The embedded PGlite in `dataDir` (a new one copied from the template in `templateDir`), held by this
+ * The embedded PGlite in `dataDir` (a new one copied from the template kept in `templateDir`), held by this
  * process alone until the database is closed.
  */
-export async function openEmbeddedDatabase(dataDir: string, templateDir: string): Promise<Database> {
+export async function openEmbeddedDatabase(
+  dataDir: string,
+  templateDir: string | undefined,
+): Promise<Database> {
   const embedded = await openEmbeddedPostgres(dataDir, templateDir);
   return databaseOnPGlite(embedded.pglite, () => embedded.release());
 }

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { isRunning } from '../process-running.js';
+import { isRunning } from './process-running.js';
 
 /**
  * Where templates are kept unless EMBEDDED_TEMPLATE_DIR says otherwise: beside the installed PGlite, so they

@@ -2,8 +2,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { isRunning } from '../process-running.js';
-import { clusterTemplate, copyCluster, installedPGliteVersion } from './embedded-template.js';
+import {
+  clusterTemplate,
+  copyCluster,
+  installedPGliteVersion,
+  templatesBesidePGlite,
+} from './embedded-template.js';
+import { isRunning } from './process-running.js';
 
 export interface EmbeddedPostgres {
   readonly pglite: PGlite;
@@ -13,9 +18,12 @@ export interface EmbeddedPostgres {
 
 /**
  * Opens PGlite in `dataDir`, holding a lock file: two processes on one directory silently lose writes. A new
- * directory starts as a copy of the template in `templateDir`.
+ * directory starts as a copy of the template kept in `templateDir` (undefined: beside the installed PGlite).
  */
-export async function openEmbeddedPostgres(dataDir: string, templateDir: string): Promise<EmbeddedPostgres> {
+export async function openEmbeddedPostgres(
+  dataDir: string,
+  templateDir: string | undefined,
+): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
   const lockFile = lockDataDir(dataDir);
   try {
@@ -37,11 +45,14 @@ export async function openEmbeddedPostgres(dataDir: string, templateDir: string)
  * on a two-core machine), a copy a fraction of one. `npm ci` makes it (the root package's `prepare`), so the
  * first `npm start` of a fresh clone only copies it; without one, the first start to need it makes it.
  */
-export function embeddedTemplate(templateDir: string): Promise<string> {
+export function embeddedTemplate(templateDir = templatesBesidePGlite()): Promise<string> {
   return clusterTemplate({
     dir: templateDir,
     version: installedPGliteVersion(),
-    make: async (pgdata) => await (await openPGlite(pgdata)).close(),
+    async make(pgdata) {
+      const pglite = await openPGlite(pgdata);
+      await pglite.close();
+    },
   });
 }
 

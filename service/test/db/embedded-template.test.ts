@@ -12,7 +12,13 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { clusterTemplate, copyCluster, type TemplateStore } from '../../src/db/embedded-template.js';
+import {
+  clusterTemplate,
+  copyCluster,
+  installedPGliteVersion,
+  templatesBesidePGlite,
+  type TemplateStore,
+} from '../../src/db/embedded-template.js';
 
 /** A stand-in for PGlite's initdb: a few files, written across a pause so that two makers can interleave. */
 function store(dir: string, version = '1.0.0') {
@@ -40,6 +46,19 @@ describe('the embedded database template', () => {
     dir = path.join(scratch, 'templates');
   });
   afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('is kept by default in node_modules/.cache beside the installed PGlite, by its version', () => {
+    const pgliteDir = path.join(
+      path.dirname(path.dirname(templatesBesidePGlite())),
+      '@electric-sql',
+      'pglite',
+    );
+    const manifest = JSON.parse(readFileSync(path.join(pgliteDir, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    assert.match(templatesBesidePGlite(), /\/node_modules\/\.cache\/polls-embedded-template$/);
+    assert.equal(installedPGliteVersion(), manifest.version);
+  });
 
   it('is made once per PGlite version, then reused', async () => {
     const { templates, made } = store(dir);
