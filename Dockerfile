@@ -9,9 +9,12 @@ COPY package.json package-lock.json ./
 COPY service/package.json service/
 
 # Everything the build needs: the service's dependencies and dev tools (esbuild, see service/build.mjs).
+# No lifecycle scripts in either install: the root package's `prepare` builds the service and makes the
+# embedded database's template for `npm start`, and the image runs on DATABASE_URL (esbuild's own script
+# only checks its binary, which the build below uses anyway).
 FROM workspace AS build
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
-  npm ci --workspace service --include-workspace-root --no-audit --no-fund
+  npm ci --workspace service --include-workspace-root --ignore-scripts --no-audit --no-fund
 COPY service/build.mjs service/
 COPY service/src service/src
 RUN npm run build --workspace service
@@ -19,7 +22,7 @@ RUN npm run build --workspace service
 # Production dependencies of the service only, installed afresh rather than pruned from the build.
 FROM workspace AS production-dependencies
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
-  npm ci --workspace service --omit=dev --no-audit --no-fund
+  npm ci --workspace service --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:24.20.0-bookworm-slim AS runtime
 LABEL org.opencontainers.image.title="polls" \

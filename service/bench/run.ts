@@ -3,8 +3,8 @@
  * the machine's limits (pgbench with the vote's UPDATE, a bare Node HTTP server). Prints the figures and
  * writes them to docs/benchmarks.md. Figures only: nothing here passes or fails.
  */
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,8 @@ import { connectToServer } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { createQuestion } from '../test/support/fixtures.js';
 import { createScratchDatabase, freePort } from '../test/support/postgres-server.js';
-import { processCpuMicros, rssMb, startService, waitUntil, type Service } from './service-process.js';
+import { processCpuMicros, rssMb, startService, type Service } from './service-process.js';
+import { measureStarts, type StartTimes } from './start-up.js';
 import { barsSvg } from './svg-charts.js';
 import { loadTest, type LoadRequest, type LoadResult } from './wrk.js';
 
@@ -39,8 +40,9 @@ async function main(): Promise<void> {
   await run(process.execPath, ['build.mjs'], { cwd: serviceDir });
   const starts = await measureStarts();
   console.log(
-    `npm start on an empty data directory (embedded database): first page after ${starts.firstMs} ms; ` +
-      `second start: ${starts.secondMs} ms`,
+    `npm start on an empty data directory (embedded database): first page after ${starts.firstMs} ms ` +
+      `(the template npm ci makes: ${starts.templateMs} ms); second start: ${starts.secondMs} ms; ` +
+      `without a template: ${starts.withoutTemplateMs} ms`,
   );
   const scratch = await createScratchDatabase(adminUrl, 'bench');
   const database = connectToServer(scratch.url);
@@ -139,38 +141,6 @@ async function main(): Promise<void> {
   } finally {
     await database.close();
     await scratch.drop();
-  }
-}
-
-interface StartTimes {
-  readonly firstMs: number;
-  readonly secondMs: number;
-}
-
-/** `npm start` (start.mjs: build, then serve) on a new embedded data directory, twice: spawn to first page. */
-async function measureStarts(): Promise<StartTimes> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polls-bench-start-'));
-  try {
-    const once = async () => {
-      const port = await freePort();
-      const started = performance.now();
-      const child = spawn(process.execPath, ['start.mjs'], {
-        cwd: serviceDir,
-        env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      try {
-        await waitUntil(`http://127.0.0.1:${port}/polls/`, 60_000);
-        return Math.round(performance.now() - started);
-      } finally {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    };
-    return { firstMs: await once(), secondMs: await once() };
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -321,7 +291,7 @@ function writeReport(report: {
     `- Bare Node serves ${report.ratios.indexToBare.toFixed(2)}× the index's requests per second (target: at most 3×).`,
     `- Grouped votes: ${report.ratios.votesGroupedToAlone.toFixed(2)}× the one-transaction-per-vote figure (target: at least 5×).`,
     `- RSS of the service: ${report.idleRssMb} MB idle after start, ${report.peakRssMb} MB at peak under load.`,
-    `- \`npm start\` on an empty data directory (the embedded database, as on a fresh clone): first page after ${report.starts.firstMs} ms; after a restart on the same directory, ${report.starts.secondMs} ms.`,
+    `- \`npm start\` on an empty data directory (the embedded database, as on a fresh clone): first page after ${report.starts.firstMs} ms, copying the template that \`npm ci\` made in ${report.starts.templateMs} ms; after a restart on the same directory, ${report.starts.secondMs} ms; on an install without that template (\`npm ci --ignore-scripts\`), ${report.starts.withoutTemplateMs} ms.`,
     '',
   ];
   const chart = barsSvg(

@@ -11,6 +11,8 @@ export interface Config {
   /** PostgreSQL server URL; undefined means the embedded database in `dataDir`. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** Where the embedded database's templates are kept; undefined means beside the installed PGlite. */
+  readonly embeddedTemplateDir: string | undefined;
   readonly databaseSsl: DatabaseSsl;
   readonly databasePoolMax: number;
   /** The first key signs cookies; all of them verify, so keys can be rotated. */
@@ -54,7 +56,10 @@ const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug
 const sslModes: readonly DatabaseSsl[] = ['disable', 'require', 'verify-full'];
 const minimumSessionKeyLength = 32;
 
-export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'databaseSsl' | 'databasePoolMax'>;
+export type DatabaseConfig = Pick<
+  Config,
+  'databaseUrl' | 'dataDir' | 'embeddedTemplateDir' | 'databaseSsl' | 'databasePoolMax'
+>;
 
 /** What the web service needs: everything. */
 export function parseConfig(env: Environment = process.env): Config {
@@ -80,9 +85,11 @@ export function parseConfig(env: Environment = process.env): Config {
 
 /** What commands that only talk to the database need (migrate, account commands): no session keys. */
 export function parseDatabaseConfig(env: Environment = process.env): DatabaseConfig {
+  const templateDir = text(env, 'EMBEDDED_TEMPLATE_DIR');
   return {
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     dataDir: path.resolve(text(env, 'DATA_DIR') ?? '.data'),
+    embeddedTemplateDir: templateDir === undefined ? undefined : path.resolve(templateDir),
     databaseSsl: oneOf(env, 'DATABASE_SSL', sslModes, 'disable'),
     databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 10, { min: 1, max: 1000 }),
   };

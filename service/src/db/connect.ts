@@ -19,7 +19,7 @@ export async function openDatabase(config: DatabaseConfig, logger?: Logger): Pro
   if (config.databaseUrl) return connectToServer(config.databaseUrl, { ...config, logger });
   // Loaded only here: a process on a server never holds PGlite and its Knex client in memory.
   const { openEmbeddedDatabase } = await import('./embedded-database.js');
-  return openEmbeddedDatabase(config.dataDir);
+  return openEmbeddedDatabase(config.dataDir, config.embeddedTemplateDir);
 }
 
 export function connectToServer(

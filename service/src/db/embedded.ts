@@ -1,6 +1,14 @@
 import { PGlite } from '@electric-sql/pglite';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
+import {
+  clusterTemplate,
+  copyCluster,
+  installedPGliteVersion,
+  templatesBesidePGlite,
+} from './embedded-template.js';
+import { isRunning } from './process-running.js';
 
 export interface EmbeddedPostgres {
   readonly pglite: PGlite;
@@ -8,12 +16,20 @@ export interface EmbeddedPostgres {
   release(): void;
 }
 
-/** Opens PGlite in `dataDir`, holding a lock file: two processes on one directory silently lose writes. */
-export async function openEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+/**
+ * Opens PGlite in `dataDir`, holding a lock file: two processes on one directory silently lose writes. A new
+ * directory starts as a copy of the template kept in `templateDir` (undefined: beside the installed PGlite).
+ */
+export async function openEmbeddedPostgres(
+  dataDir: string,
+  templateDir: string | undefined,
+): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
   const lockFile = lockDataDir(dataDir);
   try {
-    const pglite = await PGlite.create(path.join(dataDir, 'pgdata'));
+    const pgdata = path.join(dataDir, 'pgdata');
+    if (!existsSync(pgdata)) copyCluster(await embeddedTemplate(templateDir), pgdata);
+    const pglite = await openPGlite(pgdata);
     return {
       pglite,
       release: () => rmSync(lockFile, { force: true }),
@@ -22,6 +38,39 @@ export async function openEmbeddedPostgres(dataDir: string): Promise<EmbeddedPos
     rmSync(lockFile, { force: true });
     throw error;
   }
+}
+
+/**
+ * The template new data directories are copied from: PGlite's initdb takes seconds of WebAssembly (2.5–5 s
+ * on a two-core machine), a copy a fraction of one. `npm ci` makes it (the root package's `prepare`), so the
+ * first `npm start` of a fresh clone only copies it; without one, the first start to need it makes it.
+ */
+export function embeddedTemplate(templateDir = templatesBesidePGlite()): Promise<string> {
+  return clusterTemplate({
+    dir: templateDir,
+    version: installedPGliteVersion(),
+    async make(pgdata) {
+      const pglite = await openPGlite(pgdata);
+      await pglite.close();
+    },
+  });
+}
+
+/**
+ * PGlite's default, initdb's 128 MB of shared buffers, is zeroed by WebAssembly on every open: about 0.5 s of a
+ * start on a two-core machine. A local database of a few polls needs far less.
+ */
+const sharedBuffers = '16MB';
+
+function openPGlite(pgdata: string): Promise<PGlite> {
+  // V8 compiles PGlite's 9 MB of WebAssembly with its baseline compiler, then recompiles the hot functions
+  // with its optimising one on background threads. During a start that recompiling competed with the start
+  // for a two-core machine and stalled the first page by 0.5–1 s; the baseline code serves a local
+  // database of a few polls well enough. Set before the module is compiled; it holds for this process.
+  v8.setFlagsFromString('--liftoff-only');
+  return PGlite.create(pgdata, {
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`],
+  });
 }
 
 function lockDataDir(dataDir: string): string {
@@ -45,14 +94,4 @@ function lockDataDir(dataDir: string): string {
     }
   }
   throw new Error(`DATA_DIR ${dataDir}: could not take the lock file ${lockFile}`);
-}
-
-function isRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
