@@ -85,5 +85,7 @@ main().catch((error: unknown) => {
       `polls: could not start: ${error instanceof Error ? (error.stack ?? error.message) : error}`,
     );
   }
-  process.exitCode = 1;
+  // Exit now: what opened before the failure (the database's pool and listener, perhaps the public port)
+  // would keep a half-started process alive and, worse, serving.
+  process.exit(1);
 });

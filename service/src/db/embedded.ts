@@ -67,7 +67,9 @@ function openPGlite(pgdata: string): Promise<PGlite> {
   // with its optimising one on background threads. During a start that recompiling competed with the start
   // for a two-core machine and stalled the first page by 0.5–1 s; the baseline code serves a local
   // database of a few polls well enough. Set before the module is compiled; it holds for this process.
-  v8.setFlagsFromString('--liftoff-only');
+  // (`--liftoff-only` does the same, but V8 lists it as a flag for testing.)
+  v8.setFlagsFromString('--no-wasm-tier-up');
+  v8.setFlagsFromString('--no-wasm-dynamic-tiering');
   return PGlite.create(pgdata, {
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`],
   });

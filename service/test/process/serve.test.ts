@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { createScratchDatabase, freePort } from '../support/postgres-server.js';
 import { postgresServer } from '../support/databases.js';
 import { runCommand } from '../support/commands.js';
@@ -88,6 +89,24 @@ describe('the service process', () => {
       run.stderr.trim(),
       'polls: invalid configuration: PORT: expected a whole number, got "eighty"',
     );
+  });
+
+  it('exits 1 naming the cause when the metrics port is taken, instead of serving without metrics', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const run = await runCommand('serve', {
+        DATABASE_URL: database!.url,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        METRICS_PORT: String(port),
+      });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /^polls: could not start: Error: listen EADDRINUSE/);
+    } finally {
+      taken.close();
+    }
   });
 
   it('refuses to start in production without SESSION_KEYS', async () => {
