@@ -1,4 +1,3 @@
-import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { adminRoutes } from './admin/routes.js';
@@ -25,6 +24,7 @@ import { CookieKeys } from './web/cookie-keys.js';
 import { refuseControlCharacters } from './web/control-characters.js';
 import { csrfFormField } from './web/csrf.js';
 import { handleErrors } from './web/errors.js';
+import { parseRequestBodies } from './web/request-bodies.js';
 import { requestLog } from './web/request-log.js';
 import { securityHeaders } from './web/security-headers.js';
 import { loadStaticAssets } from './web/static-assets.js';
@@ -107,20 +107,7 @@ export function createApp({ config, database, readiness, metrics, logger }: AppD
   app.use(compressResponses());
   app.use(answerIndexEarly(index));
   app.use(assets.middleware);
-  app.use(
-    bodyParser({
-      enableTypes: ['form', 'json'],
-      formLimit: '16kb',
-      jsonLimit: '16kb',
-      // Reject `true` or `"x"` bodies: every JSON body here is an object.
-      jsonStrict: true,
-      onError: (error, ctx) => {
-        const status = (error as { status?: number }).status;
-        if (status === 413) ctx.throw(413, 'The request body is too large.');
-        ctx.throw(400, `The request body is not valid: ${error.message}`);
-      },
-    }),
-  );
+  app.use(parseRequestBodies());
   app.use(refuseControlCharacters());
   // One router holding every route (nesting copies the routes into it): one match per request, not one per
   // area, and one 405 answer that knows the methods of every area.
