@@ -65,6 +65,7 @@ export type DatabaseConfig = Pick<
 export function parseConfig(env: Environment = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const sessionKeys = parseSessionKeys(env.SESSION_KEYS, production);
+  const maxStreams = integer(env, 'MAX_STREAMS', 5000, { min: 0, max: 100_000 });
   return {
     ...parseDatabaseConfig(env),
     production,
@@ -74,13 +75,35 @@ export function parseConfig(env: Environment = process.env): Config {
     sessionKeysGenerated: sessionKeys === undefined,
     trustProxyHops: proxyHops(env, 'TRUST_PROXY'),
     metricsPort: optionalPort(env, 'METRICS_PORT', 9464),
-    httpMaxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 1024, { min: 1, max: 65535 }),
+    httpMaxConnections: connectionLimit(env, maxStreams),
     logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 8, { min: 0, max: 300 }) * 1000,
     voteBatchWindowMs: integer(env, 'VOTE_BATCH_WINDOW_MS', 2, { min: 0, max: 100 }),
     indexEdgeMaxAgeSeconds: integer(env, 'INDEX_EDGE_MAX_AGE_SECONDS', 5, { min: 0, max: 3600 }),
-    maxStreams: integer(env, 'MAX_STREAMS', 5000, { min: 0, max: 100_000 }),
+    maxStreams,
   };
+}
+
+/** Connections beside the live-results streams, for pages, votes and keep-alive clients. */
+const requestConnections = 1024;
+
+/**
+ * HTTP_MAX_CONNECTIONS. Every open live-results stream is a connection of its own, so the limit must leave
+ * room above MAX_STREAMS: otherwise the streams would take every connection, and the server would reset new
+ * ones before MAX_STREAMS could answer them 503.
+ */
+function connectionLimit(env: Environment, maxStreams: number): number {
+  const limit = integer(env, 'HTTP_MAX_CONNECTIONS', maxStreams + requestConnections, {
+    min: 1,
+    max: 1_000_000,
+  });
+  if (limit <= maxStreams) {
+    throw new ConfigError(
+      'HTTP_MAX_CONNECTIONS',
+      `must exceed MAX_STREAMS (${maxStreams}), since every open stream is a connection; got ${limit}`,
+    );
+  }
+  return limit;
 }
 
 /** What commands that only talk to the database need (migrate, account commands): no session keys. */

@@ -16,13 +16,18 @@ describe('parseConfig', () => {
     assert.equal(config.databasePoolMax, 10);
     assert.equal(config.trustProxyHops, 0);
     assert.equal(config.metricsPort, 9464);
-    assert.equal(config.httpMaxConnections, 1024);
+    assert.equal(config.httpMaxConnections, 5000 + 1024);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.sessionKeysGenerated, true);
     assert.equal(config.sessionKeys.length, 1);
     assert.equal(config.voteBatchWindowMs, 2);
     assert.equal(config.indexEdgeMaxAgeSeconds, 5);
     assert.equal(config.maxStreams, 5000);
+  });
+
+  it('leaves 1024 connections beside MAX_STREAMS unless HTTP_MAX_CONNECTIONS says otherwise', () => {
+    assert.equal(parseConfig({ MAX_STREAMS: '10' }).httpMaxConnections, 1034);
+    assert.equal(parseConfig({ MAX_STREAMS: '10', HTTP_MAX_CONNECTIONS: '11' }).httpMaxConnections, 11);
   });
 
   it('reads every variable', () => {
@@ -41,7 +46,7 @@ describe('parseConfig', () => {
       SHUTDOWN_DRAIN_SECONDS: '5',
       VOTE_BATCH_WINDOW_MS: '0',
       INDEX_EDGE_MAX_AGE_SECONDS: '0',
-      MAX_STREAMS: '250',
+      MAX_STREAMS: '150',
     });
     assert.equal(config.port, 8080);
     assert.equal(config.databaseUrl, 'postgres://app:secret@db:5432/polls');
@@ -57,7 +62,7 @@ describe('parseConfig', () => {
     assert.equal(config.shutdownDrainMs, 5000);
     assert.equal(config.voteBatchWindowMs, 0);
     assert.equal(config.indexEdgeMaxAgeSeconds, 0);
-    assert.equal(config.maxStreams, 250);
+    assert.equal(config.maxStreams, 150);
   });
 
   const invalid: [Record<string, string>, string, RegExp][] = [
@@ -72,7 +77,13 @@ describe('parseConfig', () => {
     [{ TRUST_PROXY: '-1' }, 'TRUST_PROXY', /number of proxy hops/],
     [{ METRICS_PORT: 'internal' }, 'METRICS_PORT', /whole number/],
     [{ METRICS_PORT: '70000' }, 'METRICS_PORT', /from 0 to 65535/],
-    [{ HTTP_MAX_CONNECTIONS: '0' }, 'HTTP_MAX_CONNECTIONS', /from 1 to 65535/],
+    [{ HTTP_MAX_CONNECTIONS: '0' }, 'HTTP_MAX_CONNECTIONS', /from 1 to 1000000/],
+    [{ HTTP_MAX_CONNECTIONS: '5000' }, 'HTTP_MAX_CONNECTIONS', /must exceed MAX_STREAMS \(5000\)/],
+    [
+      { MAX_STREAMS: '100', HTTP_MAX_CONNECTIONS: '100' },
+      'HTTP_MAX_CONNECTIONS',
+      /must exceed MAX_STREAMS \(100\)/,
+    ],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
     [{ VOTE_BATCH_WINDOW_MS: '2.5' }, 'VOTE_BATCH_WINDOW_MS', /whole number/],
     [{ VOTE_BATCH_WINDOW_MS: '101' }, 'VOTE_BATCH_WINDOW_MS', /from 0 to 100/],
