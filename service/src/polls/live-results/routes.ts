@@ -47,11 +47,10 @@ async function openStream(
     'X-Accel-Buffering': 'no',
     Connection: 'close',
   });
-  // Events are written to the response as they come, by LiveCounts, not by Koa at the end of this chain.
-  // Node frames each write as one HTTP/1.1 chunk around the event's shared bytes: the framing CloudFront
-  // documents handing on to the viewer as it arrives ("Transfer encoding" in the CloudFront developer guide,
-  // RequestAndResponseBehaviorCustomOrigin), where a close-delimited body is left to each proxy's goodwill.
+  // Events are written to the socket as they come, by LiveCounts, not by Koa at the end of this chain. The
+  // body ends with the connection, so it needs no chunked framing: each event is one plain socket write.
   ctx.respond = false;
+  ctx.res.useChunkedEncodingByDefault = false;
   const lastEventId = ctx.get('Last-Event-ID');
   live.watch(
     ballot.id,
