@@ -9,6 +9,8 @@ const serviceDir = fileURLToPath(new URL('../', import.meta.url));
 
 export interface Service {
   readonly base: string;
+  /** The internal metrics port's base URL (`/metrics` is not served on the public one). */
+  readonly metricsBase: string;
   readonly process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -16,6 +18,8 @@ export interface Service {
 /** The service as deployed (NODE_ENV=production), with `env` on top, ready to take requests. */
 export async function startService(databaseUrl: string, env: Record<string, string>): Promise<Service> {
   const port = await freePort();
+  // A free port, not the default, which may be taken on a shared machine.
+  const metricsPort = await freePort();
   const child = spawn(process.execPath, ['dist/bin/serve.js'], {
     cwd: serviceDir,
     env: {
@@ -24,7 +28,7 @@ export async function startService(databaseUrl: string, env: Record<string, stri
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       SESSION_KEYS: randomBytes(24).toString('hex'),
-      METRICS_PORT: '0', // any free port: the default may be taken on a shared machine
+      METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn', // an access-log line per request is measured separately from the service
       ...env,
     },
@@ -33,6 +37,7 @@ export async function startService(databaseUrl: string, env: Record<string, stri
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const service = {
     base: `http://127.0.0.1:${port}`,
+    metricsBase: `http://127.0.0.1:${metricsPort}`,
     process: child,
     async stop() {
       child.kill('SIGTERM');

@@ -96,22 +96,22 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // first events sent, allocations settled
     const rssAfter = rssMb(pid);
     console.log(
-      `  open: ${await metric(service.base, 'polls_live_streams_open')}; RSS ${rssBefore} → ${rssAfter} MB`,
+      `  open: ${await metric(service.metricsBase, 'polls_live_streams_open')}; RSS ${rssBefore} → ${rssAfter} MB`,
     );
 
     console.log(`${votesPerSecond} votes/s for ${seconds} s with the streams open`);
-    const readsBefore = await metric(service.base, 'polls_live_counts_reads_total');
-    const eventsBefore = await metric(service.base, 'polls_live_events_sent_total');
+    const readsBefore = await metric(service.metricsBase, 'polls_live_counts_reads_total');
+    const eventsBefore = await metric(service.metricsBase, 'polls_live_events_sent_total');
     const cpuBeforeStreams = cpu();
     const steadyWith = await castVotes(service.base, questions, votesPerSecond, seconds);
     const cpuWithStreams = cpu() - cpuBeforeStreams;
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // the last votes' events
-    const fanOuts = (await metric(service.base, 'polls_live_counts_reads_total')) - readsBefore;
-    const eventsSent = (await metric(service.base, 'polls_live_events_sent_total')) - eventsBefore;
+    const fanOuts = (await metric(service.metricsBase, 'polls_live_counts_reads_total')) - readsBefore;
+    const eventsSent = (await metric(service.metricsBase, 'polls_live_events_sent_total')) - eventsBefore;
 
     console.log(`wrk, ${wrkConnections} connections, ${seconds} s: votes with the streams open`);
     const throughputWith = await measured(cpu, () => loadTest(voteLoad, wrkConnections, seconds));
-    const dropped = await metric(service.base, 'polls_live_slow_consumers_dropped_total');
+    const dropped = await metric(service.metricsBase, 'polls_live_slow_consumers_dropped_total');
     viewers.send({ report: true }); // and close the streams
     const [{ sampled }] = (await once(viewers, 'message')) as [{ sampled: SampledStream[] }];
     const latency = commitToEvent(steadyWith.votes, sampled);
@@ -260,7 +260,9 @@ function percentiles(values: number[]): { p50: number; p99: number; max: number 
 async function metric(base: string, name: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
-  return line === undefined ? 0 : Number(line.slice(name.length + 1));
+  // A missing series is a broken measurement, not a zero.
+  if (line === undefined) throw new Error(`${base}/metrics has no ${name}`);
+  return Number(line.slice(name.length + 1));
 }
 
 async function machineFacts(): Promise<Record<string, string>> {
