@@ -10,6 +10,12 @@ export const CONTAINER_PORT = 3000;
 /** The internal port that serves /metrics (METRICS_PORT, the service's default); never routed publicly. */
 export const METRICS_PORT = 9464;
 /** The ports the public load balancers (the ALB, the ingress controller's NLB) answer on. */
+/**
+ * Open files for the service's container on ec2. Every connection is a file descriptor, and the service
+ * accepts up to HTTP_MAX_CONNECTIONS of them (by default MAX_STREAMS + 1024 = 6,024, service/src/config.ts):
+ * stated here so the container never inherits a lower default from the Docker daemon.
+ */
+export const openFilesLimit = 65536;
 export const PUBLIC_HTTP_PORT = 80;
 export const PUBLIC_HTTPS_PORT = 443;
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { agentConfig, renderUserData, type BootSettings } from '../src/ec2/user-data';
 import { emfProcessor } from '../src/observability/service-metrics';
 import { METRICS_PORT } from '../src/service-contract';
-import { drainSeconds } from '../src/service-contract';
+import { drainSeconds, openFilesLimit } from '../src/service-contract';
 
 const settings: BootSettings = {
   image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls:v1.2.3',
@@ -93,6 +93,10 @@ describe('ec2 user data', () => {
   it('publishes the metrics port on the loopback only, for the agent and nobody else', () => {
     assert.match(hereDocument(script, 'POLLS_CONF'), new RegExp(`^METRICS_PORT=${METRICS_PORT}$`, 'm'));
     assert.match(control, /--publish "127\.0\.0\.1:\$METRICS_PORT:\$METRICS_PORT"/);
+  });
+
+  it('gives the service more open files than the connections it accepts', () => {
+    assert.match(control, new RegExp(`--ulimit nofile=${openFilesLimit}:${openFilesLimit} `));
   });
 
   it('logs in to ECR only for ECR images', () => {

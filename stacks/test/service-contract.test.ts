@@ -4,6 +4,7 @@ import {
   METRICS_PORT,
   drainSeconds,
   environmentNames,
+  openFilesLimit,
   secretEnvironment,
   serviceEnvironment,
   stopTimeoutSeconds,
@@ -95,6 +96,18 @@ describe('service contract', () => {
       },
     ]);
     assert.equal(accepted(behindCdn).trustProxyHops, 2);
+  });
+
+  it('leaves the service more open files on ec2 than the connections it accepts by default', () => {
+    const [config] = parseWithServiceConfig([
+      { ...serviceEnvironment({ logLevel: 'info', ...oneHop }), ...secretValues },
+    ]);
+    const connections = accepted(config).httpMaxConnections as number;
+    assert.ok(connections > 1024, String(connections));
+    assert.ok(
+      openFilesLimit > connections + 100,
+      `${openFilesLimit} open files for ${connections} connections`,
+    );
   });
 
   it('agrees with the service on the metrics port', () => {

@@ -3,6 +3,7 @@ import {
   CONTAINER_PORT,
   METRICS_PORT,
   migrateCommand,
+  openFilesLimit,
   serveCommand,
   serviceEnvironment,
   stopTimeoutSeconds,
@@ -75,7 +76,7 @@ case "$1" in
     container migrate --rm "$IMAGE" ${migrateCommand.join(' ')}
     ;;
   serve)
-    container serve --name polls --rm --publish "$PORT:$PORT" --publish "127.0.0.1:$METRICS_PORT:$METRICS_PORT" --stop-timeout "$STOP_TIMEOUT" "$IMAGE" ${serveCommand.join(' ')}
+    container serve --name polls --rm --ulimit nofile=${openFilesLimit}:${openFilesLimit} --publish "$PORT:$PORT" --publish "127.0.0.1:$METRICS_PORT:$METRICS_PORT" --stop-timeout "$STOP_TIMEOUT" "$IMAGE" ${serveCommand.join(' ')}
     ;;
 esac
 `;
