@@ -17,7 +17,8 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked \
   npm ci --workspace service --include-workspace-root --ignore-scripts --no-audit --no-fund
 COPY service/build.mjs service/
 COPY service/src service/src
-RUN npm run build --workspace service
+# dist/start is `npm start`'s one-file build (service/build.mjs); the image runs the file-by-file one.
+RUN npm run build --workspace service && rm -r service/dist/start
 
 # Production dependencies of the service only, installed afresh rather than pruned from the build.
 FROM workspace AS production-dependencies

@@ -16,16 +16,22 @@ export interface ServiceProcess {
   output(): string;
 }
 
+/** The service's sources under a TypeScript loader; `npm start`'s entry point is `['start.mjs']`. */
+const fromSources = ['--import', 'tsx', 'src/bin/serve.ts'] as const;
+
 /**
- * Starts `npm start`'s entry point and waits for its "serving" log line (so LOG_LEVEL must show info). It
- * writes to a file, not a pipe: a pipe the test reads too slowly would block the service's synchronous log
- * writes (pino sleeps 100 ms on a full pipe) and the test would measure itself.
+ * Starts the service and waits for its "serving" log line (so LOG_LEVEL must show info). It writes to a
+ * file, not a pipe: a pipe the test reads too slowly would block the service's synchronous log writes (pino
+ * sleeps 100 ms on a full pipe) and the test would measure itself.
  */
-export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+export async function startService(
+  env: Record<string, string>,
+  entry: readonly string[] = fromSources,
+): Promise<ServiceProcess> {
   const logDir = mkdtempSync(path.join(tmpdir(), 'polls-serve-'));
   const logFile = path.join(logDir, 'service.log');
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/serve.ts'], {
+  const child = spawn(process.execPath, entry, {
     cwd: serviceDir,
     // Any free ports: other test runs may share this machine.
     env: { PATH: process.env.PATH ?? '', PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'info', ...env },
