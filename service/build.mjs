@@ -39,8 +39,14 @@ export async function buildService() {
     target: 'node20',
     logLevel: 'warning',
   };
-  await build({ ...common, entryPoints: sources, outdir: 'dist', outbase: 'src', sourcemap: true });
-  await build({
+  const fileByFile = build({
+    ...common,
+    entryPoints: sources,
+    outdir: 'dist',
+    outbase: 'src',
+    sourcemap: true,
+  });
+  const oneFile = build({
     ...common,
     entryPoints: ['src/bin/serve.ts'],
     outfile: startBundle,
@@ -56,7 +62,7 @@ export async function buildService() {
       ...otherDrivers,
     ],
     plugins: [filesKeepTheirUrls, onlyPostgresDialects, onePGlite],
-    // Half the bytes for V8 to parse; names stay, so a stack trace still reads (and maps back with the
+    // A third fewer bytes for V8 to parse; names stay, so a stack trace still reads (and maps back with the
     // source map).
     minifyWhitespace: true,
     minifySyntax: true,
@@ -66,6 +72,7 @@ export async function buildService() {
       js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);",
     },
   });
+  await Promise.all([fileByFile, oneFile]);
   // esbuild keeps its compiler process for further builds; there are none.
   await stop();
   writeFileSync(builtFrom, fingerprint);
