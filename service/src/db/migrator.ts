@@ -34,13 +34,14 @@ class MigrationSource implements Knex.MigrationSource<Migration> {
   }
 }
 
+const migrationSource = new MigrationSource();
+
 /**
  * Rolling back a release must work after its successor migrated: the previous image starts against a schema
  * one release newer, and its `migrate` finds nothing to do. So migrations only expand the schema (a column or
  * table is dropped a release after the code stopped using it), and Knex is told not to refuse a database
  * that records migrations this code does not know, which it otherwise reports as a corrupt directory.
  */
-const migrationSource = new MigrationSource();
 const migratorConfig: Knex.MigratorConfig = {
   migrationSource,
   disableMigrationsListValidation: true,
