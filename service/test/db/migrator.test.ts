@@ -79,7 +79,9 @@ for (const { target, open } of emptyDatabases) {
 
     it('changes nothing when nothing is pending', async () => {
       const recorded = await database.knex('knex_migrations').count({ count: '*' }).first();
-      assert.deepEqual(await migrateToLatest(database.knex, { serialise: database.kind === 'server' }), { applied: [] });
+      assert.deepEqual(await migrateToLatest(database.knex, { serialise: database.kind === 'server' }), {
+        applied: [],
+      });
       assert.deepEqual(await database.knex('knex_migrations').count({ count: '*' }).first(), recorded);
     });
   });
