@@ -34,7 +34,12 @@ import { createRenderer } from './web/views.js';
 export interface AppDependencies {
   readonly config: Pick<
     Config,
-    'sessionKeys' | 'trustProxyHops' | 'voteBatchWindowMs' | 'indexEdgeMaxAgeSeconds' | 'maxStreams'
+    | 'sessionKeys'
+    | 'trustProxyHops'
+    | 'voteBatchWindowMs'
+    | 'indexEdgeMaxAgeSeconds'
+    | 'maxStreams'
+    | 'databaseUrl'
   >;
   readonly database: Pick<Database, 'knex' | 'listen'>;
   readonly readiness: Readiness;
@@ -107,7 +112,7 @@ export function createApp({ config, database, readiness, metrics, logger }: AppD
   app.use(compressResponses());
   app.use(answerIndexEarly(index));
   app.use(assets.middleware);
-  app.use(parseRequestBodies());
+  app.use(parseRequestBodies({ loadAtOnce: config.databaseUrl !== undefined }));
   app.use(refuseControlCharacters());
   // One router holding every route (nesting copies the routes into it): one match per request, not one per
   // area, and one 405 answer that knows the methods of every area.

@@ -33,6 +33,7 @@ export function testApp(
       voteBatchWindowMs: defaults.voteBatchWindowMs,
       indexEdgeMaxAgeSeconds: defaults.indexEdgeMaxAgeSeconds,
       maxStreams: defaults.maxStreams,
+      databaseUrl: undefined,
       ...settings,
     },
     database,
