@@ -55,7 +55,7 @@ export async function measureStarts(): Promise<StartTimes> {
 
 async function restarts(dataDir: string, templateDir: string): Promise<number[]> {
   const times = [];
-  for (let run = 0; run < 5; run++) times.push(await firstPageAfterStart(dataDir, templateDir));
+  for (let restart = 0; restart < 5; restart++) times.push(await firstPageAfterStart(dataDir, templateDir));
   return times;
 }
 
