@@ -10,9 +10,12 @@ export function voteShares(choices: readonly Choice[]): { choices: ChoiceShare[]
   const totalVotes = choices.reduce((sum, choice) => sum + choice.votes, 0);
   return {
     totalVotes,
-    choices: choices.map((choice) => ({
-      ...choice,
-      percent: totalVotes === 0 ? 0 : Math.round((choice.votes / totalVotes) * 100),
+    // A literal rather than `{ ...choice }`, for the reason in PollsRepository.choicesWithVotes.
+    choices: choices.map(({ id, choiceText, votes }) => ({
+      id,
+      choiceText,
+      votes,
+      percent: totalVotes === 0 ? 0 : Math.round((votes / totalVotes) * 100),
     })),
   };
 }
