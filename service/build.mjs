@@ -52,10 +52,9 @@ export async function buildService() {
     outfile: startBundle,
     bundle: true,
     // Left out: PGlite, which finds its WebAssembly and data files beside its own module; what the service
-    // loads only on first use (the form parser, the PostgreSQL driver); Knex's other dialects and drivers.
+    // loads only on first use (the PostgreSQL driver); Knex's other dialects and drivers.
     external: [
       '@electric-sql/pglite',
-      '@koa/bodyparser',
       'pg',
       'pg-native',
       'pg-query-stream',

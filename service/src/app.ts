@@ -31,15 +31,13 @@ import { loadStaticAssets } from './web/static-assets.js';
 import { topRouter } from './web/top-router.js';
 import { createRenderer } from './web/views.js';
 
+// HPE_INVALID_EOF_STATE: Node's HTTP parser met the end of the connection in the middle of a request.
+const clientWentAway = new Set(['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE']);
+
 export interface AppDependencies {
   readonly config: Pick<
     Config,
-    | 'sessionKeys'
-    | 'trustProxyHops'
-    | 'voteBatchWindowMs'
-    | 'indexEdgeMaxAgeSeconds'
-    | 'maxStreams'
-    | 'databaseUrl'
+    'sessionKeys' | 'trustProxyHops' | 'voteBatchWindowMs' | 'indexEdgeMaxAgeSeconds' | 'maxStreams'
   >;
   readonly database: Pick<Database, 'knex' | 'listen'>;
   readonly readiness: Readiness;
@@ -88,11 +86,11 @@ export function createApp({ config, database, readiness, metrics, logger }: AppD
     }),
   ];
 
-  // Koa reports here a response that failed after its headers went out: mostly a client that closed a live
-  // stream. Its default prints a stack to stderr, outside the JSON log; a client going away is no fault of ours.
+  // Koa reports here a response that failed after its headers went out, or a connection that failed under
+  // a request: mostly a client that closed a live stream or hung up halfway through its body. Its default
+  // prints a stack to stderr, outside the JSON log; a client going away is no fault of ours.
   app.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'ECONNRESET' || error.code === 'EPIPE')
-      logger.debug({ err: error }, 'client went away');
+    if (clientWentAway.has(error.code ?? '')) logger.debug({ err: error }, 'client went away');
     else logger.error({ err: error }, 'response failed');
   });
   app.use(requestLog(logger));
@@ -112,7 +110,7 @@ export function createApp({ config, database, readiness, metrics, logger }: AppD
   app.use(compressResponses());
   app.use(answerIndexEarly(index));
   app.use(assets.middleware);
-  app.use(parseRequestBodies({ loadAtOnce: config.databaseUrl !== undefined }));
+  app.use(parseRequestBodies());
   app.use(refuseControlCharacters());
   // One router holding every route (nesting copies the routes into it): one match per request, not one per
   // area, and one 405 answer that knows the methods of every area.

@@ -7,6 +7,7 @@ interface HttpError extends Error {
   status?: number;
   expose?: boolean;
   code?: string;
+  headers?: Record<string, string>;
 }
 
 const unavailableMessage = 'The database is unavailable right now. Please try again in a moment.';
@@ -41,6 +42,8 @@ export function handleErrors(render: Render, logger: Logger): Middleware {
         logger.error({ requestId: ctx.state.requestId as unknown, err: error }, 'request failed');
       }
       ctx.status = status;
+      // What the error asks the answer to carry, as Koa's own handler does (413 closes the connection).
+      if (error.headers) ctx.set(error.headers);
       if (ctx.path.startsWith('/api/')) {
         ctx.body = { error: message };
       } else {

@@ -33,7 +33,6 @@ export function testApp(
       voteBatchWindowMs: defaults.voteBatchWindowMs,
       indexEdgeMaxAgeSeconds: defaults.indexEdgeMaxAgeSeconds,
       maxStreams: defaults.maxStreams,
-      databaseUrl: undefined,
       ...settings,
     },
     database,
