@@ -32,6 +32,26 @@ describe('CookieKeys', () => {
     assert.equal(keys.verify('polls_csrf=abc', ''), false);
   });
 
+  it('answers a pair it checked before as it did, and still refuses any other signature of that data', () => {
+    const keys = new CookieKeys([newKey, oldKey]);
+    const signature = keys.sign('polls_csrf=abc');
+    assert.equal(keys.index('polls_csrf=abc', signature), 0);
+    assert.equal(keys.index('polls_csrf=abc', signature), 0);
+    assert.equal(keys.index('polls_csrf=abc', `${signature.slice(0, -1)}A`), -1);
+    assert.equal(keys.index('polls_csrf=abc', signature.slice(1)), -1);
+    assert.equal(keys.index('polls_csrf=abc', new CookieKeys([oldKey]).sign('polls_csrf=abc')), 1);
+    assert.equal(keys.index('polls_csrf=abd', signature), -1);
+  });
+
+  it('keeps answering right past the number of pairs it remembers', () => {
+    const keys = new CookieKeys([newKey]);
+    const pairs = Array.from({ length: 5000 }, (_, n) => [`polls_csrf=${n}`, keys.sign(`polls_csrf=${n}`)]);
+    for (const [data, signature] of pairs) assert.equal(keys.index(data!, signature!), 0);
+    for (const [data, signature] of pairs) assert.equal(keys.index(data!, signature!), 0);
+    assert.equal(keys.index(pairs[0]![0]!, pairs[1]![1]!), -1);
+    assert.equal(keys.index(pairs[4999]![0]!, pairs[0]![1]!), -1);
+  });
+
   it('needs at least one key', () => {
     assert.throws(() => new CookieKeys([]), /at least one cookie key/);
   });
