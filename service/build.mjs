@@ -53,13 +53,7 @@ export async function buildService() {
     bundle: true,
     // Left out: PGlite, which finds its WebAssembly and data files beside its own module; what the service
     // loads only on first use (the PostgreSQL driver); Knex's other dialects and drivers.
-    external: [
-      '@electric-sql/pglite',
-      'pg',
-      'pg-native',
-      'pg-query-stream',
-      ...otherDrivers,
-    ],
+    external: ['@electric-sql/pglite', 'pg', 'pg-native', 'pg-query-stream', ...otherDrivers],
     plugins: [filesKeepTheirUrls, onlyPostgresDialects, onePGlite],
     // A third fewer bytes for V8 to parse; names stay, so a stack trace still reads (and maps back with the
     // source map).
