@@ -227,15 +227,18 @@ for (const target of databaseTargets) {
         assert.deepEqual(await votesOf(suite.db.knex, question.id), [2]);
       });
 
-      it('refuses a form body over the size limit with 413', async () => {
+      it('refuses a form body over the size limit with 413, closing the connection, and counts nothing', async () => {
         const question = await createQuestion(suite.db.knex, 'Vote?', -1, ['A']);
         const agent = browser(suite.app);
         const token = await openForm(agent, question.id);
-        await agent
+        const response = await agent
           .post(`/polls/${question.id}/vote/`)
           .type('form')
           .send({ csrf_token: token, choice: String(question.choiceIds[0]), padding: 'x'.repeat(64 * 1024) })
           .expect(413);
+        assert.equal(response.headers.connection, 'close');
+        assert.match(response.text, /request body is too large/);
+        assert.deepEqual(await votesOf(suite.db.knex, question.id), [0]);
       });
     });
 
