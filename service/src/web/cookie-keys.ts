@@ -29,7 +29,7 @@ export class CookieKeys {
   index(data: string, digest: string): number {
     const given = Buffer.from(digest);
     const known = this.checked.get(data);
-    if (known) return sameBytes(known.digest, given) ? known.index : this.keyIndex(data, given);
+    if (known && sameBytes(known.digest, given)) return known.index;
     const index = this.keyIndex(data, given);
     if (index !== -1) {
       if (this.checked.size >= rememberedSignatures) this.checked.clear();
