@@ -12,8 +12,8 @@ import {
   text,
   type Parser,
 } from './config-parsers';
-import { defaultKubernetesVersion, standardSupportEnds } from './eks/kubernetes-versions';
-import { instanceClassMemoryGib } from './observability/database-capacity';
+import { defaultKubernetesVersion, standardSupportEnds } from './kubernetes-versions';
+import { instanceClassMemoryGib } from './database-capacity';
 
 export type Platform = 'ec2' | 'eks';
 
@@ -68,6 +68,27 @@ export interface StackConfig {
   cdnOriginSecretGeneration: number;
   /** An AWS WAF web ACL on the CDN: the AWS common rule set and rate limits on logins and votes. */
   waf: boolean;
+}
+
+/** The site's own name, with the Route 53 zone that validates its certificates and holds its records. */
+export interface Site {
+  domain: string;
+  hostedZoneId: string;
+}
+
+/** The stack's site, when it has a domain (loadStackConfig guarantees its zone then). */
+export function siteOf(config: Pick<StackConfig, 'domain' | 'hostedZoneId'>): Site | undefined {
+  return config.domain && config.hostedZoneId
+    ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
+    : undefined;
+}
+
+/** The keys of the config a component reads: it receives those and no others. */
+export function configPart<Key extends keyof StackConfig>(
+  config: StackConfig,
+  keys: readonly Key[],
+): Pick<StackConfig, Key> {
+  return Object.fromEntries(keys.map((key) => [key, config[key]])) as Pick<StackConfig, Key>;
 }
 
 /** Retention periods CloudWatch Logs accepts. */

@@ -1,13 +1,13 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Cdn, cdnSiteRecord } from './cdn/distribution';
 import { OriginSecret } from './cdn/origin-secret';
-import { loadStackConfig } from './config';
+import { configPart, loadStackConfig, siteOf } from './config';
 import { Database, newDatabaseIdentifier } from './database';
-import { Ec2Platform } from './ec2/platform';
+import { ec2ConfigKeys, Ec2Platform } from './ec2/platform';
 import { chooseDeployment } from './image-choice';
 import { checkZoneCount, readLastDeploy } from './last-deploy';
 import { checkClusterAdmins } from './eks/access';
-import { EksPlatform } from './eks/platform';
+import { eksConfigKeys, EksPlatform } from './eks/platform';
 import { Network } from './network';
 import { Monitoring } from './observability/monitoring';
 import type { PlatformOutputs, StackOutputs } from './platform';
@@ -68,8 +68,8 @@ async function deploy(): Promise<StackOutputs> {
   // With a CDN, the platform's entry point admits only requests carrying this secret.
   const originSecret =
     config.cdn && new OriginSecret('polls-origin', { generation: config.cdnOriginSecretGeneration, tags });
+  const site = siteOf(config);
   const platformArgs = {
-    config,
     image,
     network,
     registry,
@@ -77,14 +77,15 @@ async function deploy(): Promise<StackOutputs> {
     appSecrets,
     originLock: originSecret ? originSecret.lock : undefined,
     siteRecordFormerly: originSecret ? undefined : cdnSiteRecord(cdnName),
+    site,
     tags,
   };
   let platform: PlatformOutputs;
   let kubeconfig: pulumi.Output<string> | undefined;
   if (config.platform === 'ec2') {
-    platform = new Ec2Platform('polls', platformArgs);
+    platform = new Ec2Platform('polls', { ...platformArgs, config: configPart(config, ec2ConfigKeys) });
   } else {
-    const eks = new EksPlatform('polls', platformArgs);
+    const eks = new EksPlatform('polls', { ...platformArgs, config: configPart(config, eksConfigKeys) });
     platform = eks;
     kubeconfig = pulumi.secret(eks.kubeconfig);
   }
@@ -107,10 +108,6 @@ async function deploy(): Promise<StackOutputs> {
   };
   if (!originSecret) return { ...running, ...watch() };
 
-  const site =
-    config.domain && config.hostedZoneId
-      ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
-      : undefined;
   const cdn = new Cdn(cdnName, {
     originHostname: platform.originHostname,
     // With a domain the origin has a certificate for it, and CloudFront sends it as the Host.

@@ -1,6 +1,6 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type { OriginLock } from './cdn/origin-secret';
-import type { StackConfig } from './config';
+import type { Site } from './config';
 import type { Database } from './database';
 import type { PlatformTelemetry } from './observability/telemetry';
 import type { Network } from './network';
@@ -8,9 +8,12 @@ import type { Registry } from './registry';
 import type { AppSecrets } from './secrets';
 import type { Tags } from './tags';
 
-/** What every platform (ec2, eks) is built from: the validated config and the shared tiers. */
-export interface PlatformArgs {
-  config: StackConfig;
+/** What every platform (ec2, eks) is built from: its own part of the validated config and the shared tiers. */
+export interface PlatformArgs<Config> {
+  /** The config keys the platform reads, and no others (each platform lists them beside its constructor). */
+  config: Config;
+  /** With a domain: the site's name and the zone that validates its certificate. */
+  site?: Site;
   /** The image to run, checked present by index.ts (the first deploy runs without one). */
   image: string;
   network: Network;

@@ -3,7 +3,7 @@ import { ec2Stack } from './support/ec2-stacks';
 import { runEks, site } from './support/eks-stacks';
 import type { ProgramRun, RecordedResource } from './support/program';
 
-const platformParent = { type: 'polls:eks:EksPlatform', name: 'polls' };
+const platformParent = { type: 'polls:eks:Platform', name: 'polls' };
 
 function childComponentTypes(run: ProgramRun, parentType: string): string[] {
   return run.resources
@@ -21,7 +21,7 @@ describe('eks platform components', () => {
   before(async () => (run = await runEks('prod', site)));
 
   it('builds the platform from one component per tier, as the ec2 platform is', async () => {
-    assert.deepEqual(childComponentTypes(run, 'polls:eks:EksPlatform'), [
+    assert.deepEqual(childComponentTypes(run, 'polls:eks:Platform'), [
       'polls:eks:CertificateManager',
       'polls:eks:Cluster',
       'polls:eks:ClusterAddons',
@@ -35,8 +35,29 @@ describe('eks platform components', () => {
     const ec2 = await ec2Stack('dev');
     assert.deepEqual(childComponentTypes(ec2, 'polls:ec2:Platform'), [
       'polls:ec2:InstanceRole',
+      'polls:ec2:InstanceSecurityGroup',
       'polls:ec2:LoadBalancer',
     ]);
+  });
+
+  it('keeps the platform, named like the ec2 one, in place under its former type', () => {
+    assert.deepEqual(run.named('polls', 'polls:eks:Platform').formerTypes, ['polls:eks:EksPlatform']);
+  });
+
+  it('keeps the ec2 instances’ security group and rules, moved into their component, through aliases', async () => {
+    const ec2 = await ec2Stack('dev');
+    const children = childrenOf(ec2, 'polls:ec2:InstanceSecurityGroup');
+    assert.deepEqual(children.map((child) => child.name).sort(), [
+      'polls-db-from-instance',
+      'polls-instance-from-lb',
+      'polls-instance-sg',
+      'polls-instance-to-db',
+      'polls-instance-to-https',
+      'polls-lb-to-instance',
+    ]);
+    for (const child of children) {
+      assert.deepEqual(child.formerParents, [{ type: 'polls:ec2:Platform', name: 'polls' }], child.name);
+    }
   });
 
   it('names every child of a component after it', () => {

@@ -1,9 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  defaultKubernetesVersion,
-  standardSupportEnds,
-  supportWarning,
-} from '../src/eks/kubernetes-versions';
+import { defaultKubernetesVersion, standardSupportEnds, supportWarning } from '../src/kubernetes-versions';
 import { runEks } from './support/eks-stacks';
 import type { ProgramRun } from './support/program';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { routeParse, savedQueries, accessLogFilters } from '../src/observability/access-log';
-import { estimatedMaxConnections, instanceClassMemoryGib } from '../src/observability/database-capacity';
+import { estimatedMaxConnections, instanceClassMemoryGib } from '../src/database-capacity';
 import { cdnAlarm } from '../src/observability/cdn-alarm';
 import { awsPublishes } from './support/cloudwatch-catalog';
 import { runbookSections } from './support/runbook';

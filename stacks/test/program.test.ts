@@ -47,8 +47,10 @@ describe('program', () => {
           assert.ok(!resource.custom, `${resource.type} ${resource.name} has no tier`);
           continue;
         }
+        // A component inside a tier may share the tier's name (its type tells them apart), as the eks ones do.
+        const sharesName = !resource.custom && resource.name === parent.name;
         assert.ok(
-          resource.name.startsWith(`${parent.name}-`),
+          sharesName || resource.name.startsWith(`${parent.name}-`),
           `${resource.name} is not named after ${parent.name}`,
         );
       }

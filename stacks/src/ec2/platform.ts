@@ -1,13 +1,14 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { architectureOf } from '../architecture';
-import { postgresPort } from '../database';
 import { CONTAINER_PORT, healthPaths, stopTimeoutSeconds, trustedProxyHops } from '../service-contract';
+import type { StackConfig } from '../config';
 import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { encryptedRootVolume, imdsV2Only } from '../instance-hardening';
 import { metricNamespace, type PlatformTelemetry } from '../observability/telemetry';
 import { named } from '../tags';
 import { InstanceRole } from './instance-role';
+import { InstanceSecurityGroup } from './instance-security-group';
 import { LoadBalancer } from './load-balancer';
 import { renderUserData } from './user-data';
 
@@ -18,6 +19,19 @@ const instanceWarmupSeconds = 180;
 const rootVolumeGb = 20;
 /** Days the agent's metric events are kept: the metrics themselves stay in CloudWatch for 15 months. */
 export const metricEventRetentionDays = 3;
+
+/** The config keys the ec2 platform reads (index.ts hands it these and no others). */
+export const ec2ConfigKeys = [
+  'project',
+  'stack',
+  'logRetentionDays',
+  'instanceType',
+  'minReplicas',
+  'maxReplicas',
+  'targetCpuUtilization',
+  'cdn',
+] as const satisfies readonly (keyof StackConfig)[];
+export type Ec2Config = Pick<StackConfig, (typeof ec2ConfigKeys)[number]>;
 
 /**
  * The service on EC2: an Auto Scaling group of Amazon Linux instances in the private subnets, each running
@@ -30,7 +44,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
   readonly rollout: pulumi.Output<Rollout>;
   readonly telemetry: PlatformTelemetry;
 
-  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: PlatformArgs<Ec2Config>, opts?: pulumi.ComponentResourceOptions) {
     super('polls:ec2:Platform', name, {}, opts);
     const parent = { parent: this };
     const { config, network, tags } = args;
@@ -68,10 +82,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
         healthCheckPath: healthPaths.readiness,
         // A leaving instance keeps its in-flight requests as long as the service itself may take to stop.
         deregistrationDelaySeconds: stopTimeoutSeconds(),
-        https:
-          config.domain && config.hostedZoneId
-            ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
-            : undefined,
+        https: args.site,
         originLock: args.originLock,
         siteRecordFormerly: args.siteRecordFormerly,
         tags,
@@ -79,78 +90,12 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
       parent,
     );
 
-    const instanceSecurityGroup = new aws.ec2.SecurityGroup(
-      `${name}-instance-sg`,
+    const instanceAccess = new InstanceSecurityGroup(
+      name,
       {
         vpcId: network.vpcId,
-        description: 'polls service instances: web traffic from the load balancer only',
-        tags,
-      },
-      parent,
-    );
-    new aws.vpc.SecurityGroupIngressRule(
-      `${name}-instance-from-lb`,
-      {
-        securityGroupId: instanceSecurityGroup.id,
-        description: 'The service port, from the load balancer',
-        ipProtocol: 'tcp',
-        fromPort: CONTAINER_PORT,
-        toPort: CONTAINER_PORT,
-        referencedSecurityGroupId: loadBalancer.securityGroupId,
-        tags,
-      },
-      parent,
-    );
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-lb-to-instance`,
-      {
-        securityGroupId: loadBalancer.securityGroupId,
-        description: 'The service port on the instances',
-        ipProtocol: 'tcp',
-        fromPort: CONTAINER_PORT,
-        toPort: CONTAINER_PORT,
-        referencedSecurityGroupId: instanceSecurityGroup.id,
-        tags,
-      },
-      parent,
-    );
-    // HTTPS out (through NAT) reaches ECR, Secrets Manager, CloudWatch Logs, SSM and the package mirrors.
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-instance-to-https`,
-      {
-        securityGroupId: instanceSecurityGroup.id,
-        description: 'AWS APIs and package mirrors over HTTPS',
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: '0.0.0.0/0',
-        tags,
-      },
-      parent,
-    );
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-instance-to-db`,
-      {
-        securityGroupId: instanceSecurityGroup.id,
-        description: 'PostgreSQL',
-        ipProtocol: 'tcp',
-        fromPort: postgresPort,
-        toPort: postgresPort,
-        referencedSecurityGroupId: args.database.securityGroupId,
-        tags,
-      },
-      parent,
-    );
-    // The database admits this platform's instances; it never needs to know which platform that is.
-    new aws.vpc.SecurityGroupIngressRule(
-      `${name}-db-from-instance`,
-      {
-        securityGroupId: args.database.securityGroupId,
-        description: 'PostgreSQL from the polls service instances',
-        ipProtocol: 'tcp',
-        fromPort: postgresPort,
-        toPort: postgresPort,
-        referencedSecurityGroupId: instanceSecurityGroup.id,
+        loadBalancerSecurityGroupId: loadBalancer.securityGroupId,
+        databaseSecurityGroupId: args.database.securityGroupId,
         tags,
       },
       parent,
@@ -187,7 +132,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
         imageId: ami.insecureValue,
         instanceType: config.instanceType,
         iamInstanceProfile: { arn: role.instanceProfileArn },
-        vpcSecurityGroupIds: [instanceSecurityGroup.id],
+        vpcSecurityGroupIds: [instanceAccess.securityGroupId],
         metadataOptions: imdsV2Only,
         blockDeviceMappings: [encryptedRootVolume(rootVolumeGb)],
         userData: userData.apply((script) => Buffer.from(script).toString('base64')),

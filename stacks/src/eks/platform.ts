@@ -2,7 +2,8 @@ import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { postgresPort } from '../database';
-import { workloadSettings } from '../k8s/settings-from-config';
+import type { StackConfig } from '../config';
+import { workloadConfigKeys, workloadSettings } from '../k8s/settings-from-config';
 import { deploymentName } from '../k8s/deployment';
 import { serviceName } from '../k8s/service';
 import { selectorLabels } from '../k8s/settings';
@@ -15,9 +16,23 @@ import { Cluster } from './cluster';
 import { ContainerInsights } from './container-insights';
 import { IngressController } from './ingress-controller';
 import { kubeconfig } from './kubeconfig';
-import { supportWarning } from './kubernetes-versions';
+import { supportWarning } from '../kubernetes-versions';
 import { NodeGroup } from './node-group';
 import { ServiceWorkload } from './workload';
+
+/** The config keys the eks platform reads (index.ts hands it these and no others). */
+export const eksConfigKeys = [
+  ...workloadConfigKeys,
+  'logRetentionDays',
+  'kubernetesVersion',
+  'clusterEndpointPublicAccess',
+  'clusterPublicAccessCidrs',
+  'clusterAdmins',
+  'nodeInstanceType',
+  'nodeMinSize',
+  'nodeMaxSize',
+] as const satisfies readonly (keyof StackConfig)[];
+export type EksConfig = Pick<StackConfig, (typeof eksConfigKeys)[number]>;
 
 /**
  * The eks platform: an EKS cluster with a managed node group in the private subnets, the F5 NGINX ingress
@@ -33,9 +48,16 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
   readonly clusterName: pulumi.Output<string>;
   readonly telemetry: PlatformTelemetry;
 
-  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('polls:eks:EksPlatform', name, {}, opts);
-    const { config, network, tags } = args;
+  constructor(name: string, args: PlatformArgs<EksConfig>, opts?: pulumi.ComponentResourceOptions) {
+    // Named like the ec2 platform's type; the alias keeps the component, and with it every child, in place
+    // (pulumi/pulumi tests/integration/aliases/nodejs/retype_component: children inherit their parent's alias).
+    super(
+      'polls:eks:Platform',
+      name,
+      {},
+      { ...opts, aliases: [{ type: 'polls:eks:EksPlatform' }, ...(opts?.aliases ?? [])] },
+    );
+    const { config, network, site, tags } = args;
     const parent = { parent: this };
 
     const supportEnding = supportWarning(config.kubernetesVersion, new Date());
@@ -118,11 +140,6 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
       parent,
     );
 
-    // loadStackConfig guarantees a hosted zone whenever there is a domain.
-    const site =
-      config.domain && config.hostedZoneId
-        ? { domain: config.domain, hostedZoneId: config.hostedZoneId }
-        : undefined;
     const certificates =
       site &&
       new CertificateManager(name, { cluster, provider, region, ...site, after: clusterReady, tags }, parent);

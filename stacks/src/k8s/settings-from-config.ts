@@ -13,11 +13,24 @@ export const ingressController: IngressControllerSelector = {
 /** The cert-manager ClusterIssuer the EKS platform creates for `domain`. */
 export const clusterIssuerName = 'letsencrypt';
 
+/** The config keys the workload's settings come from. */
+export const workloadConfigKeys = [
+  'project',
+  'stack',
+  'minReplicas',
+  'maxReplicas',
+  'targetCpuUtilization',
+  'domain',
+  'cdn',
+  'vpcCidr',
+] as const satisfies readonly (keyof StackConfig)[];
+export type WorkloadConfig = Pick<StackConfig, (typeof workloadConfigKeys)[number]>;
+
 /**
  * The workload's settings for a stack. `verify-full`: the image carries Amazon RDS's CAs
  * (service/src/db/database-certificates.ts), so the database's certificate and host name are checked.
  */
-export function workloadSettings(config: StackConfig, image: string): WorkloadSettings {
+export function workloadSettings(config: WorkloadConfig, image: string): WorkloadSettings {
   return {
     appName: config.project,
     namespace: config.project,

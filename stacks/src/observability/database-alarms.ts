@@ -1,6 +1,6 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type { AlarmSpec, MetricRef } from './alarm-spec';
-import { bytesOfGib, estimatedMaxConnections } from './database-capacity';
+import { bytesOfGib, estimatedMaxConnections } from '../database-capacity';
 
 export interface DatabaseAlarmSettings {
   instanceIdentifier: pulumi.Input<string>;

@@ -8,7 +8,7 @@ import { cdnAlarm } from './cdn-alarm';
 import { eksAlarms } from './cluster-alarms';
 import { dashboardBody, type DashboardInputs } from './dashboard';
 import { databaseAlarms } from './database-alarms';
-import { instanceClassMemoryGib } from './database-capacity';
+import { instanceClassMemoryGib } from '../database-capacity';
 import { ec2Alarms } from './load-balancer-alarms';
 import { metricNamespace, type PlatformTelemetry } from './telemetry';
 

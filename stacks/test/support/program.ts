@@ -29,6 +29,8 @@ export interface RecordedResource {
   formerNames: string[];
   /** The same, with the name of the former parent each of those aliases gives (the type stays). */
   formerIdentities: Array<{ name: string; parent?: string }>;
+  /** Former types its aliases give: a component renamed in place. */
+  formerTypes: string[];
   /** The name of the explicit provider it was created with; undefined for the default provider. */
   provider?: string;
   /** The ID of the existing cloud resource it adopts (the `import` option); undefined when it is created. */
@@ -254,6 +256,10 @@ function recordedResource(
     formerNames: request.getAliasesList().flatMap((alias) => {
       const name = alias.getSpec()?.getName();
       return name ? [name] : [];
+    }),
+    formerTypes: request.getAliasesList().flatMap((alias) => {
+      const type = alias.getSpec()?.getType();
+      return type ? [type] : [];
     }),
     formerIdentities: request.getAliasesList().flatMap((alias) => {
       const spec = alias.getSpec();

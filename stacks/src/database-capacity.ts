@@ -13,7 +13,7 @@ const largeSizes: Record<string, number> = { t: 8, m: 8, r: 16 };
 
 function unknownClass(instanceClass: string): Error {
   return new Error(
-    `polls:dbInstanceClass ${instanceClass} has no memory size in stacks/src/observability/database-capacity.ts ` +
+    `polls:dbInstanceClass ${instanceClass} has no memory size in stacks/src/database-capacity.ts ` +
       '(t, m and r classes are known); the database alarms are shares of it: add the class there',
   );
 }
