@@ -1,13 +1,4 @@
-interface Waiting<Value> {
-  readonly promise: Promise<Value>;
-  resolve(value: Value): void;
-  reject(error: unknown): void;
-}
-
-interface KeyState<Value> {
-  running: Promise<Value>;
-  next: Waiting<Value> | undefined;
-}
+import { SharedReads } from './shared-reads.js';
 
 /**
  * Reads that concurrent requests for the same key share, as votes share a commit: at most one read per key
@@ -17,42 +8,30 @@ interface KeyState<Value> {
  * reads instead of 32.
  */
 export class CoalescedReads<Key, Value> {
-  private readonly byKey = new Map<Key, KeyState<Value>>();
+  private readonly running = new SharedReads<Key, Value>();
+  // Per key, the answer of the requests waiting for the next read; gone once that read starts.
+  private readonly waiting = new Map<Key, Promise<Value>>();
 
   constructor(private readonly read: (key: Key) => Promise<Value>) {}
 
   get(key: Key): Promise<Value> {
-    const state = this.byKey.get(key);
-    if (!state) return this.start(key, undefined);
+    const running = this.running.current(key);
+    if (!running) return this.start(key);
     // The running read may have begun before this request arrived: wait for the next one.
-    state.next ??= waiting<Value>();
-    return state.next.promise;
+    let next = this.waiting.get(key);
+    if (!next) {
+      next = running.then(ignore, ignore).then(() => {
+        this.waiting.delete(key);
+        return this.start(key);
+      });
+      this.waiting.set(key, next);
+    }
+    return next;
   }
 
-  private start(key: Key, waiters: Waiting<Value> | undefined): Promise<Value> {
-    const running = this.read(key);
-    this.byKey.set(key, { running, next: undefined });
-    const settle = () => {
-      const next = this.byKey.get(key)?.next;
-      if (next) {
-        // Its outcome reaches the waiting requests through `next`.
-        void this.start(key, next);
-      } else {
-        this.byKey.delete(key);
-      }
-    };
-    running.then(settle, settle);
-    if (waiters) running.then(waiters.resolve, waiters.reject);
-    return running;
+  private start(key: Key): Promise<Value> {
+    return this.running.get(key, () => this.read(key));
   }
 }
 
-function waiting<Value>(): Waiting<Value> {
-  let resolve!: (value: Value) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<Value>((onResolve, onReject) => {
-    resolve = onResolve;
-    reject = onReject;
-  });
-  return { promise, resolve, reject };
-}
+function ignore(): void {}
