@@ -14,7 +14,7 @@ import { liveResultsRoutes } from './polls/live-results/routes.js';
 import { streamMetrics } from './polls/live-results/stream-metrics.js';
 import { votesCountedChannel } from './polls/live-results/votes-counted.js';
 import { questionsChangedChannel } from './polls/publication.js';
-import { answerIndexEarly, indexPage } from './polls/index-page.js';
+import { indexPage } from './polls/index-page.js';
 import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/polls-repository.js';
 import { PublishedQuestions } from './polls/published-question.js';
@@ -108,7 +108,6 @@ export function createApp({ config, database, readiness, metrics, logger }: AppD
   });
   app.use(securityHeaders());
   app.use(compressResponses());
-  app.use(answerIndexEarly(index));
   app.use(assets.middleware);
   app.use(parseRequestBodies());
   app.use(refuseControlCharacters());

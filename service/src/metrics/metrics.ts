@@ -97,9 +97,7 @@ export function createMetrics(db: Knex): Metrics {
 /** The route template that answered, e.g. `/polls/:id/`. Unmatched paths (static assets, 404s) share one
  * label value instead of one series per path. */
 function routeLabel(ctx: Context): string {
-  // A route answered before the router (the index) names itself in ctx.state.route.
-  const matched =
-    (ctx.state.route as string | undefined) ?? (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
+  const matched = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
   return matched === undefined ? 'unmatched' : String(matched);
 }
 

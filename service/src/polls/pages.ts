@@ -4,7 +4,6 @@ import { sharedPage } from '../web/cache-control.js';
 import { csrfToken, requireCsrfToken } from '../web/csrf.js';
 import { parseId } from '../web/ids.js';
 import type { Render } from '../web/views.js';
-import { indexPath } from './index-page.js';
 import type { Ballot, PollsRepository } from './polls-repository.js';
 import { publishedOr404, type PublishedQuestions } from './published-question.js';
 import { voteShares } from './vote-shares.js';
@@ -33,7 +32,7 @@ export function pollsPages(
     ctx.set('Cache-Control', indexCacheControl);
   });
 
-  router.get(indexPath, index);
+  router.get('/polls/', index);
 
   const ballotOr404 = (ctx: Context) => publishedOr404(ctx, (id) => published.ballot(id), pollNotFound);
 
