@@ -2,7 +2,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { adminRoutes } from './admin/routes.js';
 import type { Config } from './config.js';
-import type { Database } from './db/connect.js';
+import type { Database } from './db/database.js';
 import type { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
 import type { Metrics } from './metrics/metrics.js';

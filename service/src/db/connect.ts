@@ -3,22 +3,14 @@ import type { Logger } from 'pino';
 import type { Config, DatabaseConfig, DatabaseSsl } from '../config.js';
 import { RepeatedLogLines } from '../repeated-log-lines.js';
 import { databaseCertificateAuthorities } from './database-certificates.js';
-import { listenOnServer, type ChannelListener } from './listener.js';
-
-export interface Database {
-  readonly knex: Knex;
-  /** `embedded` is PGlite in DATA_DIR: one process, migrated on start. */
-  readonly kind: 'server' | 'embedded';
-  /** The listener of `channel` on this database: one per channel, shared, closed with the database. */
-  listen(channel: string): ChannelListener;
-  close(): Promise<void>;
-}
+import { withListeners, type Database } from './database.js';
+import { listenOnServer } from './listener.js';
 
 /** `logger` receives Knex's own reports (lost connections, failed acquires) instead of the console. */
 export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
   if (config.databaseUrl) return connectToServer(config.databaseUrl, { ...config, logger });
   // Loaded only here: a process on a server never holds PGlite and its Knex client in memory.
-  const { openEmbeddedDatabase } = await import('./embedded-database.js');
+  const { openEmbeddedDatabase } = await import('./embedded.js');
   return openEmbeddedDatabase(config.dataDir, config.embeddedTemplateDir);
 }
 
@@ -39,47 +31,6 @@ export function connectToServer(
     ...(options.logger && { log: knexLog(options.logger) }),
   });
   return withListeners('server', db, (channel) => listenOnServer(connection, channel));
-}
-
-/** The database around `db`, with its listeners made by `listen`, closed before `db` is destroyed. */
-export function withListeners(
-  kind: Database['kind'],
-  db: Knex,
-  listen: (channel: string) => ChannelListener,
-  release: () => void = () => {},
-): Database {
-  const listeners = new Listeners(listen);
-  return {
-    knex: db,
-    kind,
-    listen: (channel) => listeners.get(channel),
-    async close() {
-      await listeners.close();
-      await db.destroy();
-      release();
-    },
-  };
-}
-
-/** One listener per channel, made on first use: every part of the process that listens shares its session. */
-class Listeners {
-  private readonly byChannel = new Map<string, ChannelListener>();
-
-  constructor(private readonly create: (channel: string) => ChannelListener) {}
-
-  get(channel: string): ChannelListener {
-    let listener = this.byChannel.get(channel);
-    if (!listener) {
-      listener = this.create(channel);
-      this.byChannel.set(channel, listener);
-    }
-    return listener;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([...this.byChannel.values()].map((listener) => listener.close()));
-    this.byChannel.clear();
-  }
 }
 
 export function sslOptions(mode: DatabaseSsl): false | { rejectUnauthorized: boolean; ca?: string[] } {

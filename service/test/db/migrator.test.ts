@@ -1,8 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { connectToServer, type Database } from '../../src/db/connect.js';
-import { databaseOnPGlite } from '../../src/db/embedded-database.js';
+import { connectToServer } from '../../src/db/connect.js';
+import type { Database } from '../../src/db/database.js';
+import { databaseOnPGlite } from '../../src/db/embedded.js';
 import { migrateToLatest, pendingMigrations } from '../../src/db/migrator.js';
 import { databaseTargets, embeddedTarget, postgresServer, serverTarget } from '../support/databases.js';
 import { createScratchDatabase } from '../support/postgres-server.js';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { connectToServer, type Database } from '../../src/db/connect.js';
+import { connectToServer } from '../../src/db/connect.js';
+import type { Database } from '../../src/db/database.js';
 import { runCommand } from '../support/commands.js';
 import { postgresServer } from '../support/databases.js';
 import { openStream, type StreamClient } from '../support/event-stream.js';

@@ -4,7 +4,7 @@ import supertest from 'supertest';
 
 import { createApp } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
-import type { Database } from '../../src/db/connect.js';
+import type { Database } from '../../src/db/database.js';
 import { Readiness } from '../../src/health/readiness.js';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
 import { questionsChangedChannel } from '../../src/polls/publication.js';

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
-import { connectToServer, type Database } from '../../src/db/connect.js';
-import { databaseOnPGlite } from '../../src/db/embedded-database.js';
+import { connectToServer } from '../../src/db/connect.js';
+import type { Database } from '../../src/db/database.js';
+import { databaseOnPGlite } from '../../src/db/embedded.js';
 import { migrateToLatest } from '../../src/db/migrator.js';
 import { createScratchDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
 
