@@ -67,7 +67,11 @@ export function boolean(fallback: boolean): Parser<boolean> {
   };
 }
 
-export function listOf(fallback: string[], pattern: RegExp, what: string): Parser<string[]> {
+/**
+ * A list, as the engine hands it over: JSON text (a project default of `[]` arrives as "[]"). `minimum` is
+ * the fewest items it may hold.
+ */
+export function listOf(fallback: string[], pattern: RegExp, what: string, minimum = 1): Parser<string[]> {
   return (raw) => {
     const value = optional(raw);
     if (value === undefined) return fallback;
@@ -77,7 +81,8 @@ export function listOf(fallback: string[], pattern: RegExp, what: string): Parse
     } catch {
       throw new InvalidValue('must be a list');
     }
-    if (!Array.isArray(list) || list.length === 0) throw new InvalidValue('must be a non-empty list');
+    if (!Array.isArray(list)) throw new InvalidValue('must be a list');
+    if (list.length < minimum) throw new InvalidValue('must be a non-empty list');
     for (const item of list) {
       if (typeof item !== 'string' || !pattern.test(item)) throw new InvalidValue(`must hold only ${what}`);
     }

@@ -135,8 +135,9 @@ const schema = {
   kubernetesVersion: oneOfOr(Object.keys(standardSupportEnds), defaultKubernetesVersion),
   clusterEndpointPublicAccess: boolean(true),
   clusterPublicAccessCidrs: listOf(['0.0.0.0/0'], ipv4Cidr, 'IPv4 CIDR blocks'),
-  clusterAdmins: listOf([], iamPrincipalArn, 'IAM role or user ARNs (arn:aws:iam::<account>:role/…)'),
-  alertEmails: listOf([], emailAddress, 'e-mail addresses'),
+  // Empty by default (Pulumi.yaml's `[]`): eks requires admins (eks/access.ts), alarms may mail no one.
+  clusterAdmins: listOf([], iamPrincipalArn, 'IAM role or user ARNs (arn:aws:iam::<account>:role/…)', 0),
+  alertEmails: listOf([], emailAddress, 'e-mail addresses', 0),
   alarmErrorRatePercent: integer(5, 1, 100),
   alarmLatencyP99Ms: integer(1000, 50, 60000),
   alarmDbCpuPercent: integer(80, 10, 100),

@@ -4,16 +4,12 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { configDefault, configKeys, loadStackConfig } from '../src/config';
-import { readStackConfig, type StackName } from './support/program';
+import type { ConfigValue } from '../src/engine-config/values';
+import { handToProgram, type StackName } from './support/program';
 
-/** Loads the config the way the program does, from a stack file with `polls:` overrides. */
-function load(stack: StackName, overrides: Record<string, string | null> = {}) {
-  const config = readStackConfig(stack);
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === null) delete config[`polls:${key}`];
-    else config[`polls:${key}`] = value;
-  }
-  pulumi.runtime.setAllConfig(config);
+/** Loads the config as the program does, from what the engine hands it for a stack file and settings. */
+function load(stack: StackName, set: Record<string, ConfigValue> = {}) {
+  handToProgram(stack, set);
   return loadStackConfig();
 }
 
@@ -59,11 +55,26 @@ describe('stack config', () => {
     assert.equal(config.domain, undefined);
   });
 
-  const invalid: [string, Record<string, string | null>, RegExp][] = [
-    ['a missing platform', { platform: null }, /^polls:platform is required/],
+  it('reads list defaults as the engine hands them over: JSON text, so `[]` is an empty list', () => {
+    handToProgram('dev');
+    assert.equal(pulumi.runtime.allConfig()['polls:alertEmails'], '[]');
+    const config = loadStackConfig();
+    assert.deepEqual(config.alertEmails, []);
+    assert.deepEqual(config.clusterAdmins, []);
+    assert.deepEqual(config.imageArchitectures, ['x86_64']);
+  });
+
+  const admin = 'arn:aws:iam::123456789012:role/admin';
+  /** Refused by the engine before the program starts: a missing key, a value not of its declared type. */
+  const engineRefuses = (key: string, type: string) =>
+    new RegExp(
+      `^Stack 'dev' with configuration key '${key}' must be of type '${type.replace(/[<>]/g, '\\$&')}'$`,
+    );
+  const invalid: [string, Record<string, ConfigValue>, RegExp][] = [
+    ['a missing platform', { platform: null }, /^Stack 'dev' is missing configuration value 'platform'$/],
     ['an unknown platform', { platform: 'ecs' }, /^polls:platform must be one of ec2, eks/],
     ['a single availability zone', { azCount: '1' }, /^polls:azCount must be between 2 and 6/],
-    ['a fractional replica count', { minReplicas: '1.5' }, /^polls:minReplicas must be an integer/],
+    ['a fractional replica count', { minReplicas: '1.5' }, engineRefuses('minReplicas', 'integer')],
     [
       'maxReplicas below minReplicas',
       { minReplicas: '4', maxReplicas: '2' },
@@ -74,7 +85,7 @@ describe('stack config', () => {
       { nodeMinSize: '5', nodeMaxSize: '3' },
       /^polls:nodeMaxSize must be at least/,
     ],
-    ['a yes/no boolean', { dbMultiAz: 'yes' }, /^polls:dbMultiAz must be true or false/],
+    ['a yes/no boolean', { dbMultiAz: 'yes' }, engineRefuses('dbMultiAz', 'boolean')],
     ['a VPC block that is too small', { vpcCidr: '10.0.0.0/26' }, /^polls:vpcCidr must be an IPv4 CIDR/],
     [
       'an upper-case domain',
@@ -85,9 +96,14 @@ describe('stack config', () => {
     ['a retention CloudWatch refuses', { logRetentionDays: '10' }, /^polls:logRetentionDays must be one of/],
     ['an image with a space', { image: 'polls latest' }, /^polls:image must be a container image reference/],
     [
-      'a public-access list that is not JSON',
+      'a public-access list set as text rather than with --path',
       { clusterPublicAccessCidrs: '0.0.0.0/0' },
-      /^polls:clusterPublicAccessCidrs/,
+      engineRefuses('clusterPublicAccessCidrs', 'array<string>'),
+    ],
+    [
+      'an empty public-access list',
+      { clusterPublicAccessCidrs: [] },
+      /^polls:clusterPublicAccessCidrs must be a non-empty list/,
     ],
     [
       'a Kubernetes version without a known end of support',
@@ -96,7 +112,7 @@ describe('stack config', () => {
     ],
     [
       'a cluster admin that is not an IAM role or user ARN',
-      { clusterAdmins: '["alice"]' },
+      { clusterAdmins: ['alice'] },
       /^polls:clusterAdmins must hold only IAM role or user ARNs/,
     ],
     [
@@ -106,14 +122,10 @@ describe('stack config', () => {
     ],
     [
       'a node type of another architecture than the image',
-      {
-        platform: 'eks',
-        clusterAdmins: '["arn:aws:iam::123456789012:role/admin"]',
-        nodeInstanceType: 'm7g.large',
-      },
+      { platform: 'eks', clusterAdmins: [admin], nodeInstanceType: 'm7g.large' },
       /^polls:nodeInstanceType m7g\.large runs arm64/,
     ],
-    ['a CDN switch that is not a boolean', { cdn: 'on' }, /^polls:cdn must be true or false/],
+    ['a CDN switch that is not a boolean', { cdn: 'on' }, engineRefuses('cdn', 'boolean')],
     [
       'an origin secret generation below 1',
       { cdnOriginSecretGeneration: '0' },
@@ -123,7 +135,7 @@ describe('stack config', () => {
     ['a misspelt key', { azcount: '3' }, /^unknown config polls:azcount/],
     [
       'an alert address that is not one',
-      { alertEmails: '["oncall"]' },
+      { alertEmails: ['oncall'] },
       /^polls:alertEmails must hold only e-mail/,
     ],
     [

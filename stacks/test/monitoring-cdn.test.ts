@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { loadStackConfig } from '../src/config';
 import { Monitoring } from '../src/observability/monitoring';
 import { mockArn, mockInvokes, mockResourceState } from './support/mock-aws';
-import { readStackConfig } from './support/program';
+import { handToProgram } from './support/program';
 
 interface Created {
   type: string;
@@ -25,10 +25,9 @@ async function monitoringWithCdn(): Promise<Created[]> {
     'polls',
     'prod',
   );
-  pulumi.runtime.setAllConfig({
-    ...readStackConfig('prod'),
-    'polls:alertEmails': '["oncall@example.com"]',
-    'polls:clusterAdmins': '["arn:aws:iam::123456789012:role/admin"]',
+  handToProgram('prod', {
+    alertEmails: ['oncall@example.com'],
+    clusterAdmins: ['arn:aws:iam::123456789012:role/admin'],
   });
   new Monitoring('polls-monitoring', {
     config: loadStackConfig(),

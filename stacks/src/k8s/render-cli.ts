@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { loadStackConfig, type StackConfig } from '../config';
+import { readStackConfig } from '../engine-config/stack-files';
 import { semanticProblems } from './checks';
 import { workload, workloadObjects } from './manifests';
 import { migrationJobName } from './migration-job';
@@ -18,19 +19,16 @@ import { workloadSettings } from './settings-from-config';
 
 const repositoryRoot = resolve(__dirname, '../../..');
 
-/** Reads Pulumi.<stack>.yaml through the program's own config validation (secure values are not needed). */
-function readStackConfig(stack: string): StackConfig {
+/**
+ * Reads Pulumi.<stack>.yaml as the engine hands it to the program (project defaults merged), then through
+ * the program's own config validation. A stack file's secure values would stop it: the workload needs none.
+ */
+function stackConfigOf(stack: string): StackConfig {
   const project = (parse(readFileSync(join(repositoryRoot, 'Pulumi.yaml'), 'utf8')) as { name: string }).name;
-  const file = join(repositoryRoot, `Pulumi.${stack}.yaml`);
-  const values = (parse(readFileSync(file, 'utf8')) as { config?: Record<string, unknown> }).config ?? {};
-  const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (typeof value === 'object' && value !== null && 'secure' in value) continue;
-    config[key] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
   process.env.PULUMI_NODEJS_PROJECT = project;
   process.env.PULUMI_NODEJS_STACK = stack;
-  pulumi.runtime.setAllConfig(config);
+  const { config, secretKeys } = readStackConfig(repositoryRoot, stack);
+  pulumi.runtime.setAllConfig(config, secretKeys);
   return loadStackConfig();
 }
 
@@ -39,7 +37,7 @@ function main(): void {
     options: { stack: { type: 'string' }, image: { type: 'string' }, out: { type: 'string' } },
   });
   if (!values.stack) throw new Error('--stack is required (dev or prod)');
-  const config = readStackConfig(values.stack);
+  const config = stackConfigOf(values.stack);
   const image = values.image ?? config.image;
   if (!image) throw new Error(`polls:image is not set in Pulumi.${values.stack}.yaml: pass --image REF`);
   // The plain YAML runs behind the cluster's own ingress, never behind this stack's CDN (which prod's file

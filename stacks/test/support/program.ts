@@ -1,14 +1,13 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { parse } from 'yaml';
+import { readStackConfig, type StackFileOptions } from '../../src/engine-config/stack-files';
+import type { ConfigValue } from '../../src/engine-config/values';
 import deploy from '../../src/index';
 import { mockInvokes, mockResourceState } from './mock-aws';
 
 const repositoryRoot = path.resolve(__dirname, '../../..');
 
 export type StackName = 'dev' | 'prod';
-type ConfigValue = string | number | boolean | string[];
 
 /** A resource as the program registered it. */
 export interface RecordedResource {
@@ -44,8 +43,11 @@ export interface RecordedOutput {
 
 export interface RunOptions {
   stack: StackName;
-  /** `polls:` keys (without the namespace) set over the stack file's values; `null` unsets a key. */
-  config?: Record<string, ConfigValue | null>;
+  /**
+   * What an operator sets over the stack file (`pulumi config set`, `--path` for lists, a Secret for
+   * `--secret`); `null` is `pulumi config rm`. Keys without a namespace are `polls:` keys.
+   */
+  config?: Record<string, ConfigValue | undefined>;
   /** Computed outputs for resource types the default mocks don't know (merged over the inputs). */
   extraState?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
   /** The outputs of the stack's last deploy, as its StackReference to itself reads them (none by default). */
@@ -95,18 +97,27 @@ export class ProgramRun {
   }
 }
 
-/** A stack file's config as the Pulumi CLI hands it to the program: `namespace:key` → string. */
-export function readStackConfig(stack: StackName): Record<string, string> {
-  const file = parse(fs.readFileSync(path.join(repositoryRoot, `Pulumi.${stack}.yaml`), 'utf8')) as {
-    config?: Record<string, ConfigValue>;
-  };
-  return Object.fromEntries(
-    Object.entries(file.config ?? {}).map(([key, value]) => [key, configString(value)]),
-  );
+/**
+ * The config the Pulumi CLI starts the program with for a stack file and an operator's settings: project
+ * defaults merged, lists as JSON text, declared types checked, secure values decrypted
+ * (src/engine-config/merge.ts cites the engine source it follows). Throws the engine's refusal.
+ */
+export function stackConfig(stack: StackName, set: StackFileOptions['set'] = {}) {
+  return readStackConfig(repositoryRoot, stack, { set });
 }
 
-function configString(value: ConfigValue): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+/**
+ * Hands the program its config as the Node.js language host does: PULUMI_CONFIG with keys written
+ * `<namespace>:config:<name>` (`constructConfig` in sdk/nodejs/cmd/pulumi-language-nodejs/main.go), which
+ * the SDK's runtime/config.ts reads back as `<namespace>:<name>`, and PULUMI_CONFIG_SECRET_KEYS.
+ */
+export function handToProgram(stack: StackName, set: StackFileOptions['set'] = {}): void {
+  const { config, secretKeys } = stackConfig(stack, set);
+  const languageHostKeys = Object.entries(config).map(([key, value]) => {
+    const separator = key.indexOf(':');
+    return [`${key.slice(0, separator)}:config:${key.slice(separator + 1)}`, value];
+  });
+  pulumi.runtime.setAllConfig(Object.fromEntries(languageHostKeys), secretKeys);
 }
 
 /** The part of the mock monitor the harness wraps to see parents and dependencies, which mocks don't pass on. */
@@ -194,12 +205,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     }
   };
 
-  const config = readStackConfig(options.stack);
-  for (const [key, value] of Object.entries(options.config ?? {})) {
-    if (value === null) delete config[`polls:${key}`];
-    else config[`polls:${key}`] = configString(value);
-  }
-  pulumi.runtime.setAllConfig(config);
+  handToProgram(options.stack, options.config);
 
   // An error inside an apply leaves its resource's RPC pending forever: fail the run on it instead of hanging.
   let failRun: (error: unknown) => void = () => undefined;
