@@ -1,13 +1,15 @@
 // The `decide` command without the process around it: arguments and environment in, exit status and text out.
 import { parseArgs } from 'node:util';
-import { decide } from './decide';
+import { decide, type MainHistory } from './decide';
 import { RefusedInput } from './revision';
 import { renderTables } from './table';
 
 export const USAGE = `usage: npm run decide -w stacks -- [--branch NAME] [--tag NAME] [--change-id N] [--commit SHA]
+                                  [--check-release-on-main]
        npm run decide -w stacks -- --table
 Prints what a Jenkins build of this ref does, as JSON. Each flag left out is read from the variable Jenkins sets:
-BRANCH_NAME, TAG_NAME, CHANGE_ID, GIT_COMMIT. --table prints the decision for each kind of ref, as Markdown.
+BRANCH_NAME, TAG_NAME, CHANGE_ID, GIT_COMMIT. --check-release-on-main fetches main from origin and refuses a
+release tag whose commit is not on it. --table prints the decision for each kind of ref, as Markdown.
 Exit status 2 and one line on stderr when the input is refused.
 `;
 
@@ -24,6 +26,7 @@ const OPTIONS = {
   tag: { type: 'string' },
   'change-id': { type: 'string' },
   commit: { type: 'string' },
+  'check-release-on-main': { type: 'boolean' },
   table: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -44,7 +47,12 @@ function parse(argv: readonly string[]) {
   }
 }
 
-export function runDecide(argv: readonly string[], env: NodeJS.ProcessEnv): CommandResult {
+/** `onMain` answers for --check-release-on-main (main-branch.ts asks git). */
+export function runDecide(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  onMain: MainHistory,
+): CommandResult {
   try {
     const flags = parse(argv);
     if (flags.help) return { status: 0, stdout: USAGE, stderr: '' };
@@ -52,12 +60,15 @@ export function runDecide(argv: readonly string[], env: NodeJS.ProcessEnv): Comm
       if (Object.keys(flags).length > 1) throw new RefusedInput('--table takes no other flag');
       return { status: 0, stdout: renderTables(), stderr: '' };
     }
-    const decision = decide({
-      branchName: flags.branch ?? env.BRANCH_NAME,
-      tagName: flags.tag ?? env.TAG_NAME,
-      changeId: flags['change-id'] ?? env.CHANGE_ID,
-      commit: flags.commit ?? env.GIT_COMMIT,
-    });
+    const decision = decide(
+      {
+        branchName: flags.branch ?? env.BRANCH_NAME,
+        tagName: flags.tag ?? env.TAG_NAME,
+        changeId: flags['change-id'] ?? env.CHANGE_ID,
+        commit: flags.commit ?? env.GIT_COMMIT,
+      },
+      flags['check-release-on-main'] ? onMain : undefined,
+    );
     return { status: 0, stdout: JSON.stringify(decision, null, 2) + '\n', stderr: '' };
   } catch (error) {
     if (error instanceof RefusedInput) return refused(error.message);

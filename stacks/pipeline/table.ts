@@ -1,10 +1,13 @@
 // The decision for each kind of ref, as Markdown tables for docs/pipeline.md, computed by the real decide().
 import { decide, type Decision } from './decide';
+import { testedTag } from './registry-images';
 import { RefusedInput, type JenkinsVariables } from './revision';
 
 interface Example {
   kind: string;
   variables: Omit<JenkinsVariables, 'commit'>;
+  /** Whether the commit is on main (true unless said). */
+  onMain?: boolean;
 }
 
 const EXAMPLE_COMMIT = '0123456789abcdef0123456789abcdef01234567';
@@ -26,6 +29,11 @@ const REFUSED: Example[] = [
   { kind: 'pull request and tag', variables: { changeId: '42', tagName: 'v1.2.3' } },
   { kind: 'malformed pull request', variables: { changeId: '42abc', branchName: 'PR-42abc' } },
   { kind: 'full ref path', variables: { branchName: 'refs/heads/main' } },
+  {
+    kind: 'release tag on a commit not on main',
+    variables: { tagName: 'v1.2.4', branchName: 'v1.2.4' },
+    onMain: false,
+  },
 ];
 
 const ENVIRONMENT_NAMES: Record<keyof Example['variables'], string> = {
@@ -41,22 +49,34 @@ function jenkinsSets(variables: Example['variables']): string {
 }
 
 function decisionCells(decision: Decision): string[] {
-  const image = decision.buildImage ? (decision.pushImage ? 'build, push' : 'build') : '—';
+  const built = decision.buildImage ? (decision.pushImage ? 'build, push' : 'build') : '—';
+  const image = decision.promoteFrom ? `copy of the one tested on ${decision.promoteFrom}` : built;
   const tags = decision.imageTags
     .map((tag) => '`' + (tag === EXAMPLE_COMMIT ? '<commit>' : tag) + '`')
     .join(', ');
   const pulumi = decision.action === 'none' ? '—' : `${decision.action} ${decision.stack}`;
-  return [decision.runChecks ? 'yes' : '—', image, tags || '—', decision.approval ? 'yes' : '—', pulumi];
+  return [
+    decision.runChecks ? 'yes' : '—',
+    image,
+    tags || '—',
+    decision.approval ? 'yes' : '—',
+    pulumi,
+    decision.recordTested ? '`' + testedTag('<commit>') + '`' : '—',
+  ];
 }
 
-function refusal(variables: JenkinsVariables): string {
+function decideExample({ variables, onMain = true }: Example): Decision {
+  return decide({ ...variables, commit: EXAMPLE_COMMIT }, () => onMain);
+}
+
+function refusal(example: Example): string {
   try {
-    decide(variables);
+    decideExample(example);
   } catch (error) {
     if (error instanceof RefusedInput) return error.message;
     throw error;
   }
-  throw new Error(`expected a refusal for ${JSON.stringify(variables)}`);
+  throw new Error(`expected a refusal for ${example.kind}`);
 }
 
 function markdownTable(header: string[], rows: string[][]): string {
@@ -65,19 +85,28 @@ function markdownTable(header: string[], rows: string[][]): string {
 }
 
 export function renderTables(): string {
-  const decided = DECIDED.map(({ kind, variables }) => [
-    kind,
-    jenkinsSets(variables),
-    ...decisionCells(decide({ ...variables, commit: EXAMPLE_COMMIT })),
+  const decided = DECIDED.map((example) => [
+    example.kind,
+    jenkinsSets(example.variables),
+    ...decisionCells(decideExample(example)),
   ]);
-  const refused = REFUSED.map(({ kind, variables }) => [
-    kind,
-    jenkinsSets(variables),
-    refusal({ ...variables, commit: EXAMPLE_COMMIT }),
+  const refused = REFUSED.map((example) => [
+    example.kind,
+    jenkinsSets(example.variables),
+    refusal(example).replaceAll(EXAMPLE_COMMIT, '<commit>'),
   ]);
   return [
     markdownTable(
-      ['ref', 'Jenkins sets', 'lint + tests', 'image', 'image tags', 'approval', 'pulumi'],
+      [
+        'ref',
+        'Jenkins sets',
+        'lint + tests',
+        'image',
+        'image tags',
+        'approval',
+        'pulumi',
+        'tag after the smoke check',
+      ],
       decided,
     ),
     '',

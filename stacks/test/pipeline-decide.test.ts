@@ -4,13 +4,15 @@ import { RefusedInput, type JenkinsVariables } from '../pipeline/revision';
 
 const COMMIT = '3f9c2ab1d4e5f60718293a4b5c6d7e8f90a1b2c3';
 
+const onMain = () => true;
+
 function decideFor(variables: Omit<JenkinsVariables, 'commit'>): Decision {
-  return decide({ ...variables, commit: COMMIT });
+  return decide({ ...variables, commit: COMMIT }, onMain);
 }
 
-function assertRefused(variables: JenkinsVariables, message: RegExp): void {
+function assertRefused(variables: JenkinsVariables, message: RegExp, history = onMain): void {
   assert.throws(
-    () => decide(variables),
+    () => decide(variables, history),
     (error: unknown) =>
       error instanceof RefusedInput && message.test(error.message) && !error.message.includes('\n'),
   );
@@ -20,6 +22,8 @@ const PREVIEW_ON_DEV = {
   runChecks: true,
   buildImage: true,
   pushImage: false,
+  promoteFrom: '',
+  recordTested: false,
   imageTags: [COMMIT],
   stack: 'dev',
   action: 'preview',
@@ -30,6 +34,8 @@ const CHECKS_ONLY = {
   runChecks: true,
   buildImage: false,
   pushImage: false,
+  promoteFrom: '',
+  recordTested: false,
   imageTags: [],
   stack: '',
   action: 'none',
@@ -40,6 +46,8 @@ const STEP_FIELDS = [
   'runChecks',
   'buildImage',
   'pushImage',
+  'promoteFrom',
+  'recordTested',
   'imageTags',
   'stack',
   'action',
@@ -53,14 +61,18 @@ function steps(decision: Decision): Partial<Decision> {
 
 describe('pipeline decision', () => {
   describe('for a pull request', () => {
-    it('runs the checks, builds the image without pushing it and previews dev', () => {
+    // Its own code would run in `pulumi preview`, which decrypts the stack's secrets: no cloud access at all.
+    it('runs the checks and builds the image, and touches no stack', () => {
       const decision = decideFor({ changeId: '42', branchName: 'PR-42' });
-      assert.deepEqual(steps(decision), PREVIEW_ON_DEV);
-      assert.equal(decision.summary, 'pull request #42: lint and tests, image build, pulumi preview on dev');
+      assert.deepEqual(steps(decision), { ...CHECKS_ONLY, buildImage: true });
+      assert.equal(decision.summary, 'pull request #42: lint and tests, image build');
     });
 
     it('is a pull request even when its source branch is main', () => {
-      assert.deepEqual(steps(decideFor({ changeId: '7', branchName: 'main' })), PREVIEW_ON_DEV);
+      assert.deepEqual(steps(decideFor({ changeId: '7', branchName: 'main' })), {
+        ...CHECKS_ONLY,
+        buildImage: true,
+      });
     });
   });
 
@@ -76,9 +88,13 @@ describe('pipeline decision', () => {
       assert.deepEqual(steps(decision), {
         ...PREVIEW_ON_DEV,
         pushImage: true,
+        recordTested: true,
         action: 'up',
       });
-      assert.equal(decision.summary, 'branch main: lint and tests, image build and push, pulumi up on dev');
+      assert.equal(
+        decision.summary,
+        'branch main: lint and tests, image build and push, pulumi up on dev, image recorded as tested',
+      );
     });
 
     it('treats a branch whose name only contains main as any other branch', () => {
@@ -88,18 +104,23 @@ describe('pipeline decision', () => {
   });
 
   describe('for a tag', () => {
-    it('ships a vMAJOR.MINOR.PATCH tag to prod after approval, tagged with the commit and the version', () => {
+    it('ships the image main tested and ran on dev to prod after approval, rebuilding nothing', () => {
       const decision = decideFor({ tagName: 'v1.2.3', branchName: 'v1.2.3' });
       assert.deepEqual(steps(decision), {
         runChecks: false,
-        buildImage: true,
-        pushImage: true,
+        buildImage: false,
+        pushImage: false,
+        promoteFrom: 'dev',
+        recordTested: false,
         imageTags: [COMMIT, '1.2.3'],
         stack: 'prod',
         action: 'up',
         approval: true,
       });
-      assert.equal(decision.summary, 'release tag v1.2.3: image build and push, approval, pulumi up on prod');
+      assert.equal(
+        decision.summary,
+        'release tag v1.2.3: promotion of the image tested on dev, approval, pulumi up on prod',
+      );
       assert.equal(decision.ref, 'release tag v1.2.3');
       assert.equal(decision.version, '1.2.3');
       assert.equal(decision.commit, COMMIT);
@@ -133,6 +154,17 @@ describe('pipeline decision', () => {
       assert.deepEqual(steps(decideFor({ tagName: 'v01.2.3' })), CHECKS_ONLY);
       assert.equal(releaseVersion('v1.02.3'), undefined);
       assert.equal(releaseVersion('v0.0.0'), '0.0.0');
+    });
+
+    it('asks about main only for a release tag, with the tagged commit', () => {
+      const asked: string[] = [];
+      const history = (commit: string) => (asked.push(commit), true);
+      for (const variables of [{ branchName: 'main' }, { changeId: '3' }, { tagName: 'v1.2' }]) {
+        decide({ ...variables, commit: COMMIT }, history);
+      }
+      assert.deepEqual(asked, []);
+      decide({ tagName: 'v1.2.3', commit: COMMIT }, history);
+      assert.deepEqual(asked, [COMMIT]);
     });
 
     it('does not deploy a tag named main, which Jenkins also reports as BRANCH_NAME=main', () => {
@@ -169,6 +201,16 @@ describe('pipeline decision', () => {
       });
     }
 
+    it('a release tag on a commit that is not on main', () => {
+      assertRefused(
+        { tagName: 'v1.2.3', branchName: 'v1.2.3', commit: COMMIT },
+        new RegExp(
+          `^release tag v1\\.2\\.3 names commit ${COMMIT}, which is not on main: tag a commit of main`,
+        ),
+        () => false,
+      );
+    });
+
     it('a missing commit', () => {
       assertRefused({ branchName: 'main' }, /^GIT_COMMIT is not set/);
     });
@@ -181,7 +223,7 @@ describe('pipeline decision', () => {
 
     it('accepts a 64-digit commit id from a SHA-256 repository', () => {
       const commit = 'ab'.repeat(32);
-      assert.deepEqual(decide({ branchName: 'main', commit }).imageTags, [commit]);
+      assert.deepEqual(decide({ branchName: 'main', commit }, onMain).imageTags, [commit]);
     });
 
     const badNames: Array<[string, RegExp]> = [

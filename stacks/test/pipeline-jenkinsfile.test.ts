@@ -14,9 +14,16 @@ const code = jenkinsfile
   .filter((line) => !line.trim().startsWith('//'))
   .join('\n');
 
-const sample = decide({ branchName: 'main', commit: '3f9c2ab1d4e5f60718293a4b5c6d7e8f90a1b2c3' });
+const sample = decide({ branchName: 'main', commit: '3f9c2ab1d4e5f60718293a4b5c6d7e8f90a1b2c3' }, () => true);
 const DECISION_FIELDS = Object.keys(sample) as (keyof Decision)[];
-const STAGE_GATES: (keyof Decision)[] = ['runChecks', 'buildImage', 'pushImage', 'approval'];
+const STAGE_GATES: (keyof Decision)[] = [
+  'runChecks',
+  'buildImage',
+  'pushImage',
+  'promoteFrom',
+  'approval',
+  'recordTested',
+];
 
 function matchesOf(pattern: RegExp): RegExpMatchArray[] {
   return [...code.matchAll(pattern)];
@@ -30,14 +37,25 @@ describe('Jenkinsfile', () => {
     assert.equal(stacksPackage.scripts.decide, 'tsx pipeline/cli.ts');
   });
 
-  it('never reads the variables that name the ref being built', () => {
+  it('never reads the variables that name the ref being built, but for the one guard of its own', () => {
     const refVariables = matchesOf(
       /\b(?:BRANCH_NAME|BRANCH_IS_PRIMARY|TAG_\w+|CHANGE_\w+|GIT_BRANCH|GIT_COMMIT)\b/g,
     );
     assert.deepEqual(
       refVariables.map((match) => match[0]),
-      [],
+      ['CHANGE_ID'],
     );
+  });
+
+  // The decision comes from the code being built, a pull request's own: the Jenkinsfile, which Jenkins takes from
+  // the target branch for untrusted forks, must refuse that build every credential whatever the decision says.
+  it('binds every credential through the guard that refuses pull requests', () => {
+    assert.match(code, /def credentialsFor\(List bindings\) \{\n\s+if \(env\.CHANGE_ID\) \{\n\s+error\(/);
+    const bindings = matchesOf(/withCredentials\((\w+)\(/g).map((match) => match[1]);
+    assert.ok(bindings.length >= 4);
+    for (const binding of bindings)
+      assert.ok(['credentialsFor', 'cloudCredentials'].includes(binding ?? ''), binding);
+    assert.match(code, /def cloudCredentials[^}]*return credentialsFor\(\[/);
   });
 
   it('has no ref conditions or ref patterns of its own', () => {
@@ -90,11 +108,16 @@ describe('Jenkinsfile', () => {
       /buildDiscarder\(/,
       /disableConcurrentBuilds\(\)/,
       /junit testResults:/,
-      /--password-stdin/,
       /input message:/,
       /pulumiWithImage\(decision, 'preview'\)/,
       /pulumiWithImage\(decision, 'up --yes'\)/,
-      /--config "polls:image=\$repository:\$\{IMAGE_TAGS%% \*\}"/,
+      /image=\$\{DEPLOY_IMAGE:-\$\(pulumi stack output repositoryUrl --stack "\$POLLS_STACK"\):\$COMMIT\}/,
+      /--config "polls:image=\$image"/,
+      /image -w stacks -- push --stack "\$POLLS_STACK"/,
+      /image -w stacks -- find-tested --stack "\$PROMOTE_FROM" --commit "\$COMMIT"/,
+      /image -w stacks -- promote --stack "\$POLLS_STACK"/,
+      /image -w stacks -- record-tested --stack "\$POLLS_STACK" --commit "\$COMMIT"/,
+      /decide -w stacks -- --check-release-on-main/,
       /\/api\/questions"/,
       /npm run --silent rollout -w stacks -- --stack "\$POLLS_STACK" --since "\$DEPLOY_STARTED"/,
       /cleanWs\(\)/,
