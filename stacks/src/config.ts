@@ -12,7 +12,7 @@ import {
   text,
   type Parser,
 } from './config-parsers';
-import { defaultKubernetesVersion, standardSupportEnds } from './kubernetes-versions';
+import { defaultKubernetesVersion, kubernetesReleases } from './kubernetes-versions';
 import { instanceClassMemoryGib } from './database-capacity';
 
 export type Platform = 'ec2' | 'eks';
@@ -49,6 +49,8 @@ export interface StackConfig {
   nodeMinSize: number;
   nodeMaxSize: number;
   kubernetesVersion: string;
+  /** Pay for EKS extended support: the cluster may stay on a version past its standard support. */
+  kubernetesExtendedSupport: boolean;
   clusterEndpointPublicAccess: boolean;
   clusterPublicAccessCidrs: string[];
   /** IAM principals (role or user ARNs) that administer the EKS cluster; required on eks. */
@@ -132,7 +134,8 @@ const schema = {
   imageArchitectures: listOf(['x86_64'], /^(?:x86_64|arm64)$/, 'x86_64 or arm64') as Parser<Architecture[]>,
   nodeMinSize: integer(2, 1, 100),
   nodeMaxSize: integer(4, 1, 100),
-  kubernetesVersion: oneOfOr(Object.keys(standardSupportEnds), defaultKubernetesVersion),
+  kubernetesVersion: oneOfOr(Object.keys(kubernetesReleases), defaultKubernetesVersion),
+  kubernetesExtendedSupport: boolean(false),
   clusterEndpointPublicAccess: boolean(true),
   clusterPublicAccessCidrs: listOf(['0.0.0.0/0'], ipv4Cidr, 'IPv4 CIDR blocks'),
   // Empty by default (Pulumi.yaml's `[]`): eks requires admins (eks/access.ts), alarms may mail no one.
@@ -229,6 +232,7 @@ export function loadStackConfig(): StackConfig {
     nodeMinSize: read('nodeMinSize'),
     nodeMaxSize: read('nodeMaxSize'),
     kubernetesVersion: read('kubernetesVersion'),
+    kubernetesExtendedSupport: read('kubernetesExtendedSupport'),
     clusterEndpointPublicAccess: read('clusterEndpointPublicAccess'),
     clusterPublicAccessCidrs: read('clusterPublicAccessCidrs'),
     clusterAdmins: read('clusterAdmins'),

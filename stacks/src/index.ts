@@ -7,6 +7,7 @@ import { ec2ConfigKeys, Ec2Platform } from './ec2/platform';
 import { chooseDeployment } from './image-choice';
 import { checkZoneCount, readLastDeploy } from './last-deploy';
 import { checkClusterAdmins } from './eks/access';
+import { checkKubernetesSupport } from './kubernetes-versions';
 import { eksConfigKeys, EksPlatform } from './eks/platform';
 import { Network } from './network';
 import { Monitoring } from './observability/monitoring';
@@ -21,6 +22,9 @@ const cdnName = 'polls-cdn';
 async function deploy(): Promise<StackOutputs> {
   const config = loadStackConfig();
   checkClusterAdmins(config.platform, config.clusterAdmins);
+  if (config.platform === 'eks') {
+    checkKubernetesSupport(config.kubernetesVersion, config.kubernetesExtendedSupport, new Date());
+  }
   // Decided before anything is registered, so a refusal changes nothing.
   const lastDeploy = await readLastDeploy();
   checkZoneCount(config.azCount, lastDeploy);

@@ -50,7 +50,7 @@ describe('stack config', () => {
   it('fills unset keys with their defaults', () => {
     const config = load('dev', { vpcCidr: null, kubernetesVersion: null });
     assert.equal(config.vpcCidr, '10.0.0.0/16');
-    assert.equal(config.kubernetesVersion, '1.35');
+    assert.equal(config.kubernetesVersion, '1.36');
     assert.equal(config.image, undefined);
     assert.equal(config.domain, undefined);
   });
@@ -108,7 +108,7 @@ describe('stack config', () => {
     [
       'a Kubernetes version without a known end of support',
       { kubernetesVersion: '1.29' },
-      /^polls:kubernetesVersion must be one of 1\.33, 1\.34, 1\.35/,
+      /^polls:kubernetesVersion must be one of 1\.33, 1\.34, 1\.35, 1\.36/,
     ],
     [
       'a cluster admin that is not an IAM role or user ARN',

@@ -44,7 +44,7 @@ describe('eks platform (prod config with a domain)', () => {
 
   it('builds the cluster at the configured version with access entries only and every control-plane log', () => {
     const cluster = inputs(run.one('aws:eks/cluster:Cluster'));
-    assert.equal(cluster.version, '1.35');
+    assert.equal(cluster.version, '1.36');
     assert.deepEqual(cluster.accessConfig, {
       authenticationMode: 'API',
       bootstrapClusterCreatorAdminPermissions: false,

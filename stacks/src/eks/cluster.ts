@@ -7,6 +7,8 @@ import { serviceRole } from './iam';
 export interface ClusterArgs {
   clusterName: string;
   kubernetesVersion: string;
+  /** EKS extended support (`polls:kubernetesExtendedSupport`); otherwise standard support only. */
+  extendedSupport: boolean;
   /** Where the control plane's network interfaces go: the private subnets. */
   subnetIds: pulumi.Input<string>[];
   endpointPublicAccess: boolean;
@@ -83,10 +85,11 @@ export class Cluster extends pulumi.ComponentResource {
           endpointPublicAccess: args.endpointPublicAccess,
           ...(args.endpointPublicAccess && { publicAccessCidrs: args.publicAccessCidrs }),
         },
-        // On purpose: extended support costs six times as much per hour. At the end of standard support EKS
-        // upgrades the control plane itself; kubernetes-versions.ts warns 60 days before, so we upgrade first.
-        // A new `version` is an in-place update (UpdateClusterVersion), never a new cluster.
-        upgradePolicy: { supportType: 'STANDARD' },
+        // Standard unless asked: extended support costs six times as much per hour. At the end of standard
+        // support EKS then upgrades the control plane itself; kubernetes-versions.ts warns 60 days before and
+        // refuses the version after, so we upgrade first. A new `version` is an in-place update
+        // (UpdateClusterVersion), never a new cluster.
+        upgradePolicy: { supportType: args.extendedSupport ? 'EXTENDED' : 'STANDARD' },
         tags,
       },
       { ...children, dependsOn: [logGroup, ...policyAttachments] },

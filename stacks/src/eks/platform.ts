@@ -25,6 +25,7 @@ export const eksConfigKeys = [
   ...workloadConfigKeys,
   'logRetentionDays',
   'kubernetesVersion',
+  'kubernetesExtendedSupport',
   'clusterEndpointPublicAccess',
   'clusterPublicAccessCidrs',
   'clusterAdmins',
@@ -60,7 +61,11 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     const { config, network, site, tags } = args;
     const parent = { parent: this };
 
-    const supportEnding = supportWarning(config.kubernetesVersion, new Date());
+    const supportEnding = supportWarning(
+      config.kubernetesVersion,
+      config.kubernetesExtendedSupport,
+      new Date(),
+    );
     if (supportEnding) void pulumi.log.warn(supportEnding, this);
 
     const { cluster } = new Cluster(
@@ -68,6 +73,7 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
       {
         clusterName: `${config.project}-${config.stack}`,
         kubernetesVersion: config.kubernetesVersion,
+        extendedSupport: config.kubernetesExtendedSupport,
         subnetIds: network.privateSubnetIds,
         endpointPublicAccess: config.clusterEndpointPublicAccess,
         publicAccessCidrs: config.clusterPublicAccessCidrs,

@@ -69,8 +69,8 @@ function scenariosOf(stack: StackName): Scenario[] {
           {
             name: 'Kubernetes version raised',
             stack,
-            before: changed({ kubernetesVersion: '1.34' }),
-            after: changed({ kubernetesVersion: '1.35' }),
+            before: changed({ kubernetesVersion: '1.35' }),
+            after: changed({ kubernetesVersion: '1.36' }),
           },
         ]
       : []),
