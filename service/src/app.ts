@@ -18,6 +18,7 @@ import { indexPage } from './polls/index-page.js';
 import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/polls-repository.js';
 import { PublishedQuestions } from './polls/published-question.js';
+import { Voters } from './polls/voters.js';
 import { cacheControl, sharedPage } from './web/cache-control.js';
 import { compressResponses } from './web/compression.js';
 import { CookieKeys } from './web/cookie-keys.js';
@@ -73,11 +74,12 @@ export function createApp({ config, database, readiness, metrics, logger }: AppD
   // Streams first: they would hold the drain open, and their clients should move to a replica that stays.
   readiness.onDrain(() => live.closeAll());
 
+  const voters = new Voters(config.sessionKeys);
   const index = indexPage(latest, render, sharedPage(config.indexEdgeMaxAgeSeconds));
   const routers = [
     healthRoutes(readiness, logger),
-    pollsPages(polls, published, index, render, config.indexEdgeMaxAgeSeconds),
-    pollsApi(polls, published),
+    pollsPages(polls, published, voters, index, render, config.indexEdgeMaxAgeSeconds),
+    pollsApi(polls, published, voters),
     liveResultsRoutes(published, live),
     // An editor's save must show on the index at once, not when its notification comes back.
     adminRoutes(db, render, () => {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { formatPubDate, parsePubDate, type QuestionForm } from './question-form.js';
+import type { VotingRule } from '../polls/voting-rules.js';
+import { formatPubDate, parseClosesAt, parsePubDate, type QuestionForm } from './question-form.js';
 
 /** Loads and saves one question with its choices; every save is one transaction. */
 export class QuestionEditor {
@@ -12,7 +13,9 @@ export class QuestionEditor {
   async load(id: number): Promise<QuestionForm | undefined> {
     const question = await this.db('questions')
       .where({ id })
-      .first<{ question_text: string; pub_date: Date } | undefined>('question_text', 'pub_date');
+      .first<
+        { question_text: string; pub_date: Date; voting_rule: VotingRule; closes_at: Date | null } | undefined
+      >('question_text', 'pub_date', 'voting_rule', 'closes_at');
     if (!question) return undefined;
     const choices = await this.db('choices')
       .where({ question_id: id })
@@ -21,6 +24,8 @@ export class QuestionEditor {
     return {
       questionText: question.question_text,
       pubDate: formatPubDate(new Date(question.pub_date)),
+      votingRule: question.voting_rule,
+      closesAt: question.closes_at ? formatPubDate(new Date(question.closes_at)) : '',
       choices: choices.map((c) => ({
         id: c.id,
         text: c.choice_text,
@@ -34,7 +39,12 @@ export class QuestionEditor {
 
   /** Saves a validated form; returns the question's id, or undefined when the question no longer exists. */
   async save(id: number | undefined, form: QuestionForm): Promise<number | undefined> {
-    const fields = { question_text: form.questionText, pub_date: parsePubDate(form.pubDate) };
+    const fields = {
+      question_text: form.questionText,
+      pub_date: parsePubDate(form.pubDate),
+      ...(form.votingRule !== '' && { voting_rule: form.votingRule }),
+      closes_at: parseClosesAt(form.closesAt),
+    };
     const saved = await this.db.transaction(async (trx) => {
       const [row] =
         id === undefined
@@ -44,9 +54,12 @@ export class QuestionEditor {
       for (const choice of form.choices) {
         const own = trx('choices').where({ id: choice.id, question_id: row.id });
         if (choice.id !== undefined && choice.remove) await own.delete();
-        else if (choice.id !== undefined)
+        else if (choice.id !== undefined) {
           await own.update({ choice_text: choice.text, ...(choice.resetVotes ? { votes: 0 } : {}) });
-        else if (choice.text && !choice.remove)
+          // A ballot is one of its choice's votes: with the votes gone, its voters may vote again.
+          if (choice.resetVotes)
+            await trx('ballots').where({ choice_id: choice.id, question_id: row.id }).delete();
+        } else if (choice.text && !choice.remove)
           await trx('choices').insert({ question_id: row.id, choice_text: choice.text });
       }
       return row.id;

@@ -1,3 +1,4 @@
+import { isVotingRule, type VotingRule } from '../polls/voting-rules.js';
 import { parseId } from '../web/ids.js';
 
 export interface ChoiceRow {
@@ -13,6 +14,13 @@ export interface ChoiceRow {
 export interface QuestionForm {
   readonly questionText: string;
   readonly pubDate: string;
+  /**
+   * As submitted; validation refuses anything but a known rule or nothing. Nothing (a form of a release
+   * before rules, during a rolling deploy) keeps the question's rule, or gives a new one the default.
+   */
+  readonly votingRule: VotingRule | '' | string;
+  /** A `datetime-local` value in UTC, or empty: the poll never closes. */
+  readonly closesAt: string;
   readonly choices: readonly ChoiceRow[];
 }
 
@@ -49,7 +57,13 @@ export function readQuestionForm(body: Record<string, unknown>): QuestionForm {
     };
   });
   const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  return { questionText: text(body.question_text), pubDate: text(body.pub_date), choices };
+  return {
+    questionText: text(body.question_text),
+    pubDate: text(body.pub_date),
+    votingRule: text(body.voting_rule),
+    closesAt: text(body.closes_at),
+    choices,
+  };
 }
 
 /** Messages keyed by field name; empty when the form can be saved. */
@@ -60,6 +74,14 @@ export function validateQuestionForm(form: QuestionForm): FormErrors {
     errors.question_text = `Keep the question under ${maxTextLength + 1} characters.`;
   if (parsePubDate(form.pubDate) === undefined)
     errors.pub_date = 'Enter the publication date and time, like 2026-11-25T09:30 (UTC).';
+  if (form.votingRule !== '' && !isVotingRule(form.votingRule))
+    errors.voting_rule = 'Choose how many votes a voter may cast.';
+  const closesAt = form.closesAt === '' ? null : parsePubDate(form.closesAt);
+  const pubDate = parsePubDate(form.pubDate);
+  if (closesAt === undefined)
+    errors.closes_at = 'Enter the closing date and time, like 2026-11-25T18:00 (UTC), or leave it empty.';
+  else if (closesAt && pubDate && closesAt <= pubDate)
+    errors.closes_at = 'Close the poll after its publication date.';
   form.choices.forEach((choice, index) => {
     if (choice.malformed) errors[`choice-${index}`] = 'This choice was not sent as a form row.';
     if (choice.remove || choice.malformed) return;
@@ -97,6 +119,11 @@ export function parsePubDate(value: string): Date | undefined {
   ];
   if (year < firstYear || roundTrip.some((part, index) => part !== parts[index])) return undefined;
   return date;
+}
+
+/** The closing time of a valid form: null when it never closes. */
+export function parseClosesAt(value: string): Date | null {
+  return value === '' ? null : (parsePubDate(value) ?? null);
 }
 
 export function formatPubDate(date: Date): string {

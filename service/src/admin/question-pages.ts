@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import { votingRuleLabels } from '../polls/voting-rules.js';
 import { csrfToken } from '../web/csrf.js';
 import { parseId } from '../web/ids.js';
 import type { Render } from '../web/views.js';
@@ -26,6 +27,7 @@ export function questionPages(
   const renderForm = (ctx: Context, id: number | undefined, form: QuestionForm, errors: FormErrors = {}) => {
     ctx.body = render('admin/question-form.njk', {
       account: ctx.state.account,
+      votingRuleLabels,
       csrfToken: csrfToken(ctx),
       id,
       form,
@@ -63,6 +65,8 @@ export function questionPages(
     renderForm(ctx, undefined, {
       questionText: '',
       pubDate: formatPubDate(new Date()),
+      votingRule: 'one-per-browser',
+      closesAt: '',
       choices: blankRows(newQuestionRows),
     }),
   );

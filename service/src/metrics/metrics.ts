@@ -42,7 +42,7 @@ export function createMetrics(db: Knex): Metrics {
   });
   const votes = new Counter({
     name: 'polls_votes_total',
-    help: 'Votes submitted, by outcome (counted, choice-not-found, question-not-found).',
+    help: 'Votes submitted, by outcome (counted, repeat, closed, choice-not-found, question-not-found).',
     labelNames: ['outcome'],
     registers: [registry],
   });

@@ -3,6 +3,8 @@ import type { Context, Next } from 'koa';
 import { parseId } from '../web/ids.js';
 import type { PollsRepository } from './polls-repository.js';
 import { publishedOr404, type PublishedQuestions } from './published-question.js';
+import { alreadyVotedMessage, closedMessage } from './refused-votes.js';
+import type { Voters } from './voters.js';
 
 const questionNotFound = 'Question not found.';
 const defaultPageSize = 20;
@@ -12,7 +14,7 @@ const maxPageSize = 100;
  * The JSON API over published questions. Writes accept only application/json, which a cross-site HTML form
  * cannot send, so they need no CSRF token.
  */
-export function pollsApi(polls: PollsRepository, published: PublishedQuestions): Router {
+export function pollsApi(polls: PollsRepository, published: PublishedQuestions, voters: Voters): Router {
   const router = new Router({ prefix: '/api' });
   const questionOr404 = (ctx: Context) =>
     publishedOr404(ctx, (id) => published.withVotes(id), questionNotFound);
@@ -35,9 +37,12 @@ export function pollsApi(polls: PollsRepository, published: PublishedQuestions):
       await publishedOr404(ctx, (id) => published.ballot(id), questionNotFound);
       ctx.throw(400, 'choiceId must be a positive integer.');
     }
-    // The vote checks publication and ownership itself; the question is read once, for the new counts.
-    const outcome = await polls.vote(questionId, choiceId as number);
+    // The vote checks publication, closing, ownership and the voting rule itself; the question is read
+    // once, for the new counts.
+    const outcome = await polls.vote(questionId, choiceId as number, voters.identify(ctx, questionId));
     if (outcome === 'question-not-found') ctx.throw(404, questionNotFound);
+    if (outcome === 'repeat') ctx.throw(409, alreadyVotedMessage);
+    if (outcome === 'closed') ctx.throw(409, closedMessage((await published.ballot(questionId))?.closesAt));
     if (outcome === 'choice-not-found')
       ctx.throw(422, `Question ${questionId} has no choice ${choiceId as number}.`);
     ctx.status = 201;

@@ -1,12 +1,19 @@
 import type { Knex } from 'knex';
 import { preparedAs } from '../db/prepared-statements.js';
-import { publishedSql } from './publication.js';
+import { openSql, publishedSql } from './publication.js';
 import { VoteBatcher } from './vote-batcher.js';
+import type { Voter } from './voters.js';
+import type { VotingRule } from './voting-rules.js';
 
 export interface QuestionSummary {
   readonly id: number;
   readonly questionText: string;
   readonly pubDate: Date;
+  readonly votingRule: VotingRule;
+  /** When the question stops taking votes; null when it never does. */
+  readonly closesAt: Date | null;
+  /** Whether it had closed when it was read, by the database's clock. */
+  readonly closed: boolean;
 }
 
 export interface ChoiceText {
@@ -27,7 +34,7 @@ export interface Question extends QuestionSummary {
   readonly choices: readonly Choice[];
 }
 
-export type VoteOutcome = 'counted' | 'question-not-found' | 'choice-not-found';
+export type VoteOutcome = 'counted' | 'repeat' | 'closed' | 'question-not-found' | 'choice-not-found';
 
 /** The latest published questions, and when the next scheduled one goes public. */
 export interface LatestQuestions {
@@ -45,8 +52,12 @@ export interface PollsRepositoryOptions {
   readonly voteBatchWindowMs: number;
 }
 
+// The columns of a QuestionSummary, from a `questions` row named q.
+const summaryColumns = `q.id, q.question_text as "questionText", q.pub_date as "pubDate",
+  q.voting_rule as "votingRule", q.closes_at as "closesAt", not ${openSql('q')} as closed`;
+
 const publishedQuestion = `
-  select q.id, q.question_text as "questionText", q.pub_date as "pubDate",
+  select ${summaryColumns},
          json_agg(json_build_object('id', c.id, 'choiceText', c.choice_text, 'votes', c.votes) order by c.id)
            as choices
   from questions q join choices c on c.question_id = q.id
@@ -57,7 +68,7 @@ const choicesOfQuestion = `
   select id, choice_text as "choiceText", votes from choices where question_id = ? order by id`;
 
 const latestPublished = `
-  select q.id, q.question_text as "questionText", q.pub_date as "pubDate"
+  select ${summaryColumns}
   from questions q
   where ${publishedSql('q')}
   order by q.pub_date desc, q.id desc
@@ -101,7 +112,14 @@ export class PollsRepository {
     return {
       questions: rows
         .filter((row): row is typeof row & { id: number } => row.id !== null)
-        .map(({ id, questionText, pubDate }) => ({ id, questionText, pubDate })),
+        .map(({ id, questionText, pubDate, votingRule, closesAt, closed }) => ({
+          id,
+          questionText,
+          pubDate,
+          votingRule,
+          closesAt,
+          closed,
+        })),
       msUntilNextPublication: rows[0]!.msUntilNextPublication,
     };
   }
@@ -123,26 +141,37 @@ export class PollsRepository {
     return rows.map((row) => ({ id: row.id, choiceText: row.choiceText, votes: Number(row.votes) }));
   }
 
+  /** The choice the browser `voter` voted for on the question, if a ballot of it is kept. */
+  async choiceOf(questionId: number, voter: string): Promise<number | undefined> {
+    const row = await this.db('ballots')
+      .where({ question_id: questionId, voter })
+      .first<{ choice_id: number } | undefined>('choice_id');
+    return row?.choice_id;
+  }
+
   /**
-   * Counts one vote with an atomic UPDATE (never read-modify-write), committed together with the votes that
-   * arrive within the same few milliseconds; resolves only once the vote is durable.
+   * Counts one vote with an atomic UPDATE (never read-modify-write), and under a rule that limits votes
+   * writes its ballot in the same statement, committed together with the votes that arrive within the same
+   * few milliseconds; resolves only once the vote is durable.
    */
-  async vote(questionId: number, choiceId: number): Promise<VoteOutcome> {
-    const counted = await this.votes.submit({ questionId, choiceId });
-    const outcome = counted ? 'counted' : await this.refusal(questionId);
+  async vote(questionId: number, choiceId: number, voter: Voter): Promise<VoteOutcome> {
+    const cast = await this.votes.submit({
+      questionId,
+      choiceId,
+      voter: voter.voter,
+      addressHash: voter.addressHash,
+    });
+    const outcome = cast === 'refused' ? await this.refusal(questionId) : cast;
     this.onVote(outcome);
     return outcome;
   }
 
   private async refusal(questionId: number): Promise<VoteOutcome> {
-    return (await this.isPublished(questionId)) ? 'choice-not-found' : 'question-not-found';
-  }
-
-  private async isPublished(id: number): Promise<boolean> {
-    const { rows } = await this.db.raw<{ rows: unknown[] }>(
-      `select 1 from questions q where q.id = ? and ${publishedSql('q')}`,
-      [id],
+    const { rows } = await this.db.raw<{ rows: { open: boolean }[] }>(
+      `select ${openSql('q')} as open from questions q where q.id = ? and ${publishedSql('q')}`,
+      [questionId],
     );
-    return rows.length > 0;
+    if (!rows[0]) return 'question-not-found';
+    return rows[0].open ? 'choice-not-found' : 'closed';
   }
 }

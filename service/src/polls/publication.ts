@@ -16,6 +16,14 @@ export function publishedSql(question: string): string {
   return `(${question}.pub_date <= now() and exists (select 1 from choices where choices.question_id = ${question}.id))`;
 }
 
+/**
+ * A question that takes votes, as SQL over a `questions` row named `question`: no closing time, or one still
+ * ahead by the database's clock, the one clock every replica shares.
+ */
+export function openSql(question: string): string {
+  return `(${question}.closes_at is null or ${question}.closes_at > now())`;
+}
+
 /** True when the question went public within the last day, and not in the future (Django's rule, fixed). */
 export function wasPublishedRecently(pubDate: Date, now: Date = new Date()): boolean {
   const age = now.getTime() - pubDate.getTime();

@@ -6,7 +6,11 @@ import type { Context } from 'koa';
  * Secure, Path=/ and no Domain: neither a plain-HTTP page nor a sibling subdomain can set or shadow it.
  */
 export class SiteCookie {
-  constructor(private readonly name: string) {}
+  /** `maxAgeMs` makes the cookie outlive the browser session; without it, it ends with the session. */
+  constructor(
+    private readonly name: string,
+    private readonly maxAgeMs?: number,
+  ) {}
 
   get(ctx: Context): string | undefined {
     return ctx.cookies.get(this.nameFor(ctx), { signed: true });
@@ -21,6 +25,7 @@ export class SiteCookie {
       secure: ctx.secure,
       // Replaced, not added to, when set twice in one response (a secret renewed after a token was issued).
       overwrite: true,
+      ...(this.maxAgeMs !== undefined && { maxAge: this.maxAgeMs }),
     });
   }
 

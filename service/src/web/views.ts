@@ -13,6 +13,11 @@ const longDateFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 });
 
+/** A moment as every page shows it: "8 December 2026 at 14:00 UTC". */
+export function longDate(date: Date): string {
+  return `${longDateFormat.format(date)} UTC`;
+}
+
 /**
  * Compiles each template once and keeps it (no file watching), with every value HTML-escaped unless a
  * template says otherwise.
@@ -24,7 +29,7 @@ export function createRenderer(globals: Record<string, unknown>): Render {
   });
   for (const [name, value] of Object.entries(globals)) env.addGlobal(name, value);
   env.addFilter('isoDate', (date: Date) => date.toISOString());
-  env.addFilter('longDate', (date: Date) => `${longDateFormat.format(date)} UTC`);
+  env.addFilter('longDate', longDate);
   env.addFilter('plural', (count: number, singular: string, plural: string) =>
     count === 1 ? singular : plural,
   );

@@ -182,6 +182,83 @@ for (const target of databaseTargets) {
       );
     });
 
+    it('saves the voting rule and the closing time the editor picks, and shows them again', async () => {
+      const response = await post('/admin/questions/new', {
+        question_text: 'Rules?',
+        pub_date: '2026-01-02T03:04',
+        closes_at: '2026-02-01T18:00',
+        voting_rule: 'one-per-browser-and-address',
+        'choices[0][text]': 'Yes',
+      });
+      assert.equal(response.status, 303);
+      const [question] = (await snapshot(suite.db.knex)).questions;
+      assert.equal(question.voting_rule, 'one-per-browser-and-address');
+      assert.equal(new Date(question.closes_at).toISOString(), '2026-02-01T18:00:00.000Z');
+      const page = await agent.get(`/admin/questions/${question.id}/edit`).expect(200);
+      assert.match(page.text, /name="closes_at" type="datetime-local" value="2026-02-01T18:00"/);
+      assert.match(page.text, /<option value="one-per-browser-and-address" selected>/);
+    });
+
+    it('gives a new question one vote per browser and no closing time unless the editor picks others', async () => {
+      const form = await agent.get('/admin/questions/new').expect(200);
+      assert.match(form.text, /<option value="one-per-browser" selected>One vote per browser<\/option>/);
+      await post('/admin/questions/new', { question_text: 'Plain?', pub_date: '2026-01-02T03:04' });
+      const [question] = (await snapshot(suite.db.knex)).questions;
+      assert.equal(question.voting_rule, 'one-per-browser');
+      assert.equal(question.closes_at, null);
+    });
+
+    const badRules: [string, Record<string, string>, RegExp][] = [
+      [
+        'an unknown voting rule',
+        { voting_rule: 'twice' },
+        /id="voting_rule-error" class="error">Choose how many votes/,
+      ],
+      [
+        'a closing time that is no date',
+        { closes_at: 'soon' },
+        /id="closes_at-error" class="error">Enter the closing date/,
+      ],
+      [
+        'a closing time before publication',
+        { closes_at: '2026-01-01T00:00' },
+        /id="closes_at-error" class="error">Close the poll after its publication date\./,
+      ],
+    ];
+    for (const [label, fields, message] of badRules) {
+      it(`refuses ${label} with 422 and says why, saving nothing`, async () => {
+        const response = await post('/admin/questions/new', {
+          question_text: 'Bad?',
+          pub_date: '2026-01-02T03:04',
+          ...fields,
+        });
+        assert.equal(response.status, 422);
+        assert.match(response.text, message);
+        assert.equal((await snapshot(suite.db.knex)).questions.length, 0);
+      });
+    }
+
+    it('resetting a choice’s votes also forgets its ballots, so its voters may vote again', async () => {
+      const { id, choiceIds } = await createQuestion(suite.db.knex, 'Reset?', -1, ['A', 'B']);
+      await suite.db.knex('choices').where({ id: choiceIds[0] }).update({ votes: 1 });
+      await suite.db.knex('choices').where({ id: choiceIds[1] }).update({ votes: 1 });
+      await suite.db.knex('ballots').insert([
+        { question_id: id, voter: '00000000-0000-4000-8000-000000000001', choice_id: choiceIds[0] },
+        { question_id: id, voter: '00000000-0000-4000-8000-000000000002', choice_id: choiceIds[1] },
+      ]);
+      await post(`/admin/questions/${id}/edit`, {
+        question_text: 'Reset?',
+        pub_date: '2026-01-02T03:04',
+        'choices[0][id]': String(choiceIds[0]),
+        'choices[0][text]': 'A',
+        'choices[0][reset]': 'on',
+        'choices[1][id]': String(choiceIds[1]),
+        'choices[1][text]': 'B',
+      });
+      const ballots = await suite.db.knex('ballots').select('choice_id');
+      assert.deepEqual(ballots, [{ choice_id: choiceIds[1] }]);
+    });
+
     it('never touches a choice of another question', async () => {
       const mine = await createQuestion(suite.db.knex, 'Mine?', -1, ['A']);
       const other = await createQuestion(suite.db.knex, 'Other?', -1, ['X']);

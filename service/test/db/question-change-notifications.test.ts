@@ -46,6 +46,14 @@ for (const target of databaseTargets) {
             .where({ id: q.id })
             .update({ pub_date: new Date(0) }),
       ],
+      [
+        'a voting rule edit',
+        (knex, q) => knex('questions').where({ id: q.id }).update({ voting_rule: 'any-number' }),
+      ],
+      [
+        'a closing time edit',
+        (knex, q) => knex('questions').where({ id: q.id }).update({ closes_at: new Date() }),
+      ],
       ['a deleted question', (knex, q) => knex('questions').where({ id: q.id }).delete()],
       ['a new choice', (knex, q) => knex('choices').insert({ question_id: q.id, choice_text: 'More' })],
       ['a deleted choice', (knex, q) => knex('choices').where({ id: q.choiceIds[0] }).delete()],
@@ -75,6 +83,15 @@ for (const target of databaseTargets) {
     ][] = [
       ['a vote', (knex, q) => knex('choices').where({ id: q.choiceIds[0] }).increment('votes', 1)],
       ['a vote reset', (knex, q) => knex('choices').where({ question_id: q.id }).update({ votes: 0 })],
+      [
+        'a ballot',
+        (knex, q) =>
+          knex('ballots').insert({
+            question_id: q.id,
+            voter: '00000000-0000-4000-8000-000000000001',
+            choice_id: q.choiceIds[0],
+          }),
+      ],
     ];
     for (const [write, run] of silent) {
       it(`does not announce ${write}`, async () => {

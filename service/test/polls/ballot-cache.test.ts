@@ -83,6 +83,9 @@ describe('BallotCache', () => {
     id,
     questionText: `Q${id}?`,
     pubDate: new Date(0),
+    votingRule: 'one-per-browser',
+    closesAt: null,
+    closed: false,
     choices: [{ id: id * 10, choiceText: 'Yes', votes: 7 }],
   });
   /** A source that counts its loads and answers when `release` is called. */

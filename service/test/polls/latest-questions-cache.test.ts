@@ -37,7 +37,14 @@ class FakeSource {
 }
 
 function question(id: number): QuestionSummary {
-  return { id, questionText: `Q${id}`, pubDate: new Date(0) };
+  return {
+    id,
+    questionText: `Q${id}`,
+    pubDate: new Date(0),
+    votingRule: 'one-per-browser',
+    closesAt: null,
+    closed: false,
+  };
 }
 
 function ids(questions: readonly QuestionSummary[]): number[] {

@@ -213,6 +213,7 @@ for (const target of databaseTargets) {
 
       it('issues a different token on every page view, each of them valid', async () => {
         const question = await createQuestion(suite.db.knex, 'Vote?', -1, ['A']);
+        await suite.db.knex('questions').where({ id: question.id }).update({ voting_rule: 'any-number' });
         const agent = browser(suite.app);
         const first = await openForm(agent, question.id);
         const second = await openForm(agent, question.id);

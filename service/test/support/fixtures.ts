@@ -33,3 +33,11 @@ export async function votesOf(db: Knex, questionId: number): Promise<number[]> {
   // bigint: a string from pg, a number from PGlite.
   return rows.map((row) => Number(row.votes));
 }
+
+/** The question's ballots, by voter. */
+export async function ballotsOf(
+  db: Knex,
+  questionId: number,
+): Promise<{ voter: string; choice_id: number }[]> {
+  return db('ballots').where({ question_id: questionId }).orderBy('voter').select('voter', 'choice_id');
+}
