@@ -36,11 +36,24 @@ for (const target of databaseTargets) {
         (await page.locator('li', { hasText: 'Blue' }).locator('.vote-count').textContent())?.trim(),
         '0 votes',
       );
+      assert.equal((await yellow.locator('.own-choice-mark').textContent())?.trim(), 'Your vote');
+      assert.equal(await page.getByRole('link', { name: 'Vote again?' }).count(), 0);
       await shot('3-results');
       assert.deepEqual(await votesOf(db.knex, question.id), [0, 1]);
 
-      await page.getByRole('link', { name: 'Vote again?' }).click();
-      await page.waitForURL(`${server.url}/polls/${question.id}/`);
+      // One vote per browser (a new question's rule): the form takes a second one, the service refuses it.
+      await page.goto(`${server.url}/polls/${question.id}/`);
+      await page.getByLabel('Blue').check();
+      await page.getByRole('button', { name: 'Vote' }).click();
+      await page.getByRole('alert').waitFor();
+      assert.equal(
+        await page.getByRole('alert').textContent(),
+        'You have already voted in this poll. See the results',
+      );
+      await shot('4-already-voted');
+      await page.getByRole('alert').getByRole('link', { name: 'See the results' }).click();
+      await page.waitForURL(`${server.url}/polls/${question.id}/results/`);
+      assert.deepEqual(await votesOf(db.knex, question.id), [0, 1]);
       await page.close();
     });
   });
