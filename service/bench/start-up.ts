@@ -16,6 +16,7 @@ import { waitUntil } from './service-process.js';
 
 const serviceDir = fileURLToPath(new URL('../', import.meta.url));
 const run = promisify(execFile);
+const wasmBaselineOnly = ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
 
 /** The middle one of `times`, and the range: "1,234 ms (1,100–1,500)". */
 export function medianAndRange(times: readonly number[]): string {
@@ -38,7 +39,8 @@ export async function measureStarts(): Promise<StartTimes> {
   const at = (name: string) => path.join(scratch, name);
   try {
     const started = performance.now();
-    await run(process.execPath, ['dist/bin/make-embedded-template.js'], {
+    // With the V8 flags of the root package's `prepare`.
+    await run(process.execPath, [...wasmBaselineOnly, 'dist/bin/make-embedded-template.js'], {
       cwd: serviceDir,
       env: { PATH: process.env.PATH ?? '', EMBEDDED_TEMPLATE_DIR: at('template') },
     });

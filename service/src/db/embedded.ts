@@ -3,7 +3,6 @@ import knex, { type Knex } from 'knex';
 import ClientPGLite from 'knex-pglite';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
 import {
   clusterTemplate,
   copyCluster,
@@ -91,13 +90,6 @@ export function embeddedTemplate(templateDir = templatesBesidePGlite()): Promise
 const sharedBuffers = '16MB';
 
 async function openPGlite(pgdata: string): Promise<PGlite> {
-  // V8 compiles PGlite's 9 MB of WebAssembly with its baseline compiler, then recompiles the hot functions
-  // with its optimising one on background threads. During a start that recompiling competed with the start
-  // for a two-core machine and stalled the first page by 0.5–1 s; the baseline code serves a local
-  // database of a few polls well enough. Set before the module is compiled; it holds for this process.
-  // (`--liftoff-only` does the same, but V8 lists it as a flag for testing.)
-  v8.setFlagsFromString('--no-wasm-tier-up');
-  v8.setFlagsFromString('--no-wasm-dynamic-tiering');
   // Imported here, not above: a bundle that holds this module (npm start's) would otherwise load PGlite's
   // module in every process, with DATABASE_URL too.
   const { PGlite } = await import('@electric-sql/pglite');
