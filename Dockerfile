@@ -15,7 +15,7 @@ COPY service/package.json service/
 FROM workspace AS build
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
   npm ci --workspace service --include-workspace-root --ignore-scripts --no-audit --no-fund
-COPY service/build.mjs service/
+COPY service/build.mjs service/bundle.mjs service/
 COPY service/src service/src
 # dist/start is `npm start`'s one-file build (service/build.mjs); the image runs the file-by-file one.
 RUN npm run build --workspace service && rm -r service/dist/start

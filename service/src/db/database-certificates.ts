@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { rootCertificates } from 'node:tls';
 
 // Required on first use, not imported: only a verify-full connection reads the bundle, and a process on the
-// embedded database never makes one.
+// embedded database never makes one (service/bundle.mjs).
 const requireOnUse = createRequire(import.meta.url);
 
 /**

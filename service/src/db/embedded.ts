@@ -90,8 +90,7 @@ export function embeddedTemplate(templateDir = templatesBesidePGlite()): Promise
 const sharedBuffers = '16MB';
 
 async function openPGlite(pgdata: string): Promise<PGlite> {
-  // Imported here, not above: a bundle that holds this module (npm start's) would otherwise load PGlite's
-  // module in every process, with DATABASE_URL too.
+  // Imported here, not above: loaded on first use, never by a process on DATABASE_URL (service/bundle.mjs).
   const { PGlite } = await import('@electric-sql/pglite');
   return PGlite.create(pgdata, {
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`],

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type pg from 'pg';
 
 // Required when a server session is first opened, not imported: a process on the embedded database never
-// opens one, and loading pg with the rest slowed its start by a tenth of a second or more.
+// opens one, and loads pg never (service/bundle.mjs).
 const requireOnUse = createRequire(import.meta.url);
 
 /** PostgreSQL notifications on one channel, and whether they can be trusted to arrive. */
