@@ -12,21 +12,22 @@ import { bundleOptions } from './bundle.mjs';
 
 const serviceDir = import.meta.dirname;
 const distDir = path.join(serviceDir, 'dist');
-// What dist/ was built from; a start whose sources are unchanged skips the build (about 0.3 s).
+// What dist/ was built from; a start where none of it changed skips the build (about 0.3 s).
 const builtFrom = path.join(distDir, '.built-from.json');
 
+/**
+ * Builds dist/ unless nothing it is built from changed: the service's sources, these scripts, the lockfile,
+ * and every file of the packages the one-file build holds (an upgrade that `npm ci` installed, or a package
+ * edited in place, is in the next start).
+ */
 export async function buildService() {
   const sources = readdirSync(path.join(serviceDir, 'src'), { recursive: true })
     .filter((file) => file.endsWith('.ts'))
     .map((file) => path.join('src', file))
     .sort();
-  const fingerprint = JSON.stringify(
-    [...sources, 'build.mjs', 'bundle.mjs'].map((file) => {
-      const { mtimeMs, size } = statSync(path.join(serviceDir, file));
-      return [file, mtimeMs, size];
-    }),
-  );
-  if (readOr(builtFrom, '') === fingerprint) return;
+  const always = [...sources, 'build.mjs', 'bundle.mjs', path.join('..', 'package-lock.json')];
+  const previous = readBuiltFrom();
+  if (previous && previous.fingerprint === fingerprintOf([...always, ...previous.packageFiles])) return;
 
   rmSync(distDir, { recursive: true, force: true });
   // Loaded only to build: a start with unchanged sources does not pay for esbuild's module (about 0.08 s).
@@ -42,18 +43,35 @@ export async function buildService() {
     outbase: 'src',
     sourcemap: true,
   });
-  const oneFile = build(bundleOptions(serviceDir));
-  await Promise.all([fileByFile, oneFile]);
+  const oneFile = build({ ...bundleOptions(serviceDir), metafile: true });
+  const [, { metafile }] = await Promise.all([fileByFile, oneFile]);
   // esbuild keeps its compiler process for further builds; there are none.
   await stop();
-  writeFileSync(builtFrom, fingerprint);
+  // Inputs of esbuild's own namespaces (a plugin's stand-in) are named `namespace:path`, not files.
+  const packageFiles = Object.keys(metafile.inputs).filter(
+    (input) => input.includes('node_modules/') && !/^[\w-]+:/.test(input),
+  );
+  const fingerprint = fingerprintOf([...always, ...packageFiles]);
+  writeFileSync(builtFrom, JSON.stringify({ fingerprint, packageFiles }));
 }
 
-function readOr(file, fallback) {
+/** Each file's size and modification time (null for one that is gone), relative to the service folder. */
+function fingerprintOf(files) {
+  return JSON.stringify(
+    files.map((file) => {
+      const stats = statSync(path.join(serviceDir, file), { throwIfNoEntry: false });
+      return [file, stats?.mtimeMs ?? null, stats?.size ?? null];
+    }),
+  );
+}
+
+/** What the last build recorded, or undefined when there was none (or an older build's format). */
+function readBuiltFrom() {
   try {
-    return readFileSync(file, 'utf8');
+    const recorded = JSON.parse(readFileSync(builtFrom, 'utf8'));
+    return Array.isArray(recorded.packageFiles) ? recorded : undefined;
   } catch {
-    return fallback;
+    return undefined;
   }
 }
 
