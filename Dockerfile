@@ -44,10 +44,11 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Set by the pipeline; last, so that a new revision reuses every cached layer above.
-ARG VERSION=dev
+# Set by the pipeline; last, so that a new revision reuses every cached layer above. No version: an image is built
+# once, on main, and a release tag later promotes that same image (docs/pipeline.md). The service sends the
+# revision as its Polls-Revision header, which the pipeline's smoke check reads.
 ARG REVISION=unknown
-LABEL org.opencontainers.image.version="$VERSION" \
-  org.opencontainers.image.revision="$REVISION"
+LABEL org.opencontainers.image.revision="$REVISION"
+ENV SERVICE_REVISION="$REVISION"
 # The service is PID 1 and handles SIGTERM itself: it drains requests and exits within 10 s.
 CMD ["node", "service/dist/bin/serve.js"]

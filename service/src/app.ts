@@ -27,6 +27,7 @@ import { csrfFormField } from './web/csrf.js';
 import { handleErrors } from './web/errors.js';
 import { parseRequestBodies } from './web/request-bodies.js';
 import { requestLog } from './web/request-log.js';
+import { revisionHeader } from './web/revision-header.js';
 import { securityHeaders } from './web/security-headers.js';
 import { loadStaticAssets } from './web/static-assets.js';
 import { topRouter } from './web/top-router.js';
@@ -38,7 +39,12 @@ const clientWentAway = new Set(['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE'])
 export interface AppDependencies {
   readonly config: Pick<
     Config,
-    'sessionKeys' | 'trustProxyHops' | 'voteBatchWindowMs' | 'indexEdgeMaxAgeSeconds' | 'maxStreams'
+    | 'sessionKeys'
+    | 'trustProxyHops'
+    | 'voteBatchWindowMs'
+    | 'indexEdgeMaxAgeSeconds'
+    | 'maxStreams'
+    | 'revision'
   >;
   readonly database: Pick<Database, 'knex' | 'listen'>;
   readonly readiness: Readiness;
@@ -96,6 +102,7 @@ export function createApp({ config, database, readiness, metrics, logger }: AppD
     else logger.error({ err: error }, 'response failed');
   });
   app.use(requestLog(logger));
+  app.use(revisionHeader(config.revision));
   app.use(metrics.middleware);
   app.use(cacheControl());
   app.use(handleErrors(render, logger));

@@ -37,6 +37,8 @@ export interface Config {
   readonly indexEdgeMaxAgeSeconds: number;
   /** How many live-results streams this process keeps open at most; more are refused with 503. */
   readonly maxStreams: number;
+  /** The commit the image was built from (the image sets SERVICE_REVISION); undefined outside an image. */
+  readonly revision: string | undefined;
 }
 
 /** A configuration mistake, reported as one line naming the variable. */
@@ -81,6 +83,7 @@ export function parseConfig(env: Environment = process.env): Config {
     voteBatchWindowMs: integer(env, 'VOTE_BATCH_WINDOW_MS', 2, { min: 0, max: 100 }),
     indexEdgeMaxAgeSeconds: integer(env, 'INDEX_EDGE_MAX_AGE_SECONDS', 5, { min: 0, max: 3600 }),
     maxStreams,
+    revision: revisionOf(env, 'SERVICE_REVISION'),
   };
 }
 
@@ -137,6 +140,13 @@ function integer(
     throw new ConfigError(name, `expected a number from ${range.min} to ${range.max}, got ${raw}`);
   }
   return value;
+}
+
+/** A commit id or a name like `unknown`: it goes into a response header, so nothing else is accepted. */
+function revisionOf(env: Environment, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined || /^[\w.-]{1,64}$/.test(raw)) return raw;
+  throw new ConfigError(name, `expected a commit id (letters, digits, . _ -; 64 at most), got "${raw}"`);
 }
 
 const maxProxyHops = 10;

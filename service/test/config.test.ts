@@ -23,6 +23,7 @@ describe('parseConfig', () => {
     assert.equal(config.voteBatchWindowMs, 2);
     assert.equal(config.indexEdgeMaxAgeSeconds, 5);
     assert.equal(config.maxStreams, 5000);
+    assert.equal(config.revision, undefined);
   });
 
   it('leaves 1024 connections beside MAX_STREAMS unless HTTP_MAX_CONNECTIONS says otherwise', () => {
@@ -47,6 +48,7 @@ describe('parseConfig', () => {
       VOTE_BATCH_WINDOW_MS: '0',
       INDEX_EDGE_MAX_AGE_SECONDS: '0',
       MAX_STREAMS: '150',
+      SERVICE_REVISION: '3f9c2ab1d4e5f60718293a4b5c6d7e8f90a1b2c3',
     });
     assert.equal(config.port, 8080);
     assert.equal(config.databaseUrl, 'postgres://app:secret@db:5432/polls');
@@ -63,6 +65,7 @@ describe('parseConfig', () => {
     assert.equal(config.voteBatchWindowMs, 0);
     assert.equal(config.indexEdgeMaxAgeSeconds, 0);
     assert.equal(config.maxStreams, 150);
+    assert.equal(config.revision, '3f9c2ab1d4e5f60718293a4b5c6d7e8f90a1b2c3');
   });
 
   const invalid: [Record<string, string>, string, RegExp][] = [
@@ -93,6 +96,9 @@ describe('parseConfig', () => {
     [{ MAX_STREAMS: '100001' }, 'MAX_STREAMS', /from 0 to 100000/],
     [{ SESSION_KEYS: 'short' }, 'SESSION_KEYS', /at least 32 characters/],
     [{ NODE_ENV: 'production' }, 'SESSION_KEYS', /required when NODE_ENV=production/],
+    // It becomes a response header: nothing that could end the header or start another.
+    [{ SERVICE_REVISION: 'abc\r\nSet-Cookie: x=1' }, 'SERVICE_REVISION', /expected a commit id/],
+    [{ SERVICE_REVISION: 'a'.repeat(65) }, 'SERVICE_REVISION', /64 at most/],
   ];
   for (const [env, variable, problem] of invalid) {
     it(`rejects ${JSON.stringify(env)} naming ${variable}`, () => {

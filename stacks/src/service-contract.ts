@@ -32,6 +32,9 @@ export const healthPaths = {
   metrics: '/metrics',
 } as const;
 
+/** The response header in which the service names the commit its image was built from (SERVICE_REVISION). */
+export const revisionHeader = 'Polls-Revision';
+
 /** The image's non-root `node` user; it writes nothing but /tmp. */
 export const imageUser = { userId: 1000, groupId: 1000 } as const;
 

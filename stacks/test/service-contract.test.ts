@@ -5,11 +5,14 @@ import {
   drainSeconds,
   environmentNames,
   openFilesLimit,
+  revisionHeader,
   secretEnvironment,
   serviceEnvironment,
   stopTimeoutSeconds,
   trustedProxyHops,
 } from '../src/service-contract';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { parseWithServiceConfig, type ParseResult } from './support/service-config';
 
 /** The hops without a CDN: 1, which the service reads as `true` until it reads a number of hops. */
@@ -118,5 +121,24 @@ describe('service contract', () => {
     const [unset, invalid] = parseWithServiceConfig([base, { ...base, [environmentNames.metricsPort]: 'x' }]);
     assert.equal(invalid && 'rejected' in invalid && invalid.rejected, environmentNames.metricsPort);
     assert.equal(accepted(unset).metricsPort, METRICS_PORT);
+  });
+
+  // The pipeline's smoke check reads the header the service sets (service/src/web/revision-header.ts, ESM: read
+  // in a child process as the config parser is).
+  it('agrees with the service on the header that names the revision', () => {
+    const module = path.resolve(__dirname, '../../service/src/web/revision-header.ts');
+    const printed = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '--eval',
+        'process.stdout.write((await import(process.argv[1])).revisionHeaderName)',
+        module,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(printed.stdout, revisionHeader, printed.stderr);
   });
 });

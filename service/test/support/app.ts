@@ -13,7 +13,7 @@ import type { DatabaseTarget, TestDatabase } from './databases.js';
 export const testSessionKey = 'test-session-key-that-is-long-enough-0123456789';
 
 export interface TestAppSettings extends Partial<
-  Pick<Config, 'voteBatchWindowMs' | 'trustProxyHops' | 'indexEdgeMaxAgeSeconds' | 'maxStreams'>
+  Pick<Config, 'voteBatchWindowMs' | 'trustProxyHops' | 'indexEdgeMaxAgeSeconds' | 'maxStreams' | 'revision'>
 > {
   readonly logger?: Logger;
 }
@@ -33,6 +33,7 @@ export function testApp(
       voteBatchWindowMs: defaults.voteBatchWindowMs,
       indexEdgeMaxAgeSeconds: defaults.indexEdgeMaxAgeSeconds,
       maxStreams: defaults.maxStreams,
+      revision: defaults.revision,
       ...settings,
     },
     database,
