@@ -38,6 +38,8 @@ export interface StackConfig {
   dbBackupRetentionDays: number;
   dbDeletionProtection: boolean;
   dbFinalSnapshot: boolean;
+  /** Apply class, storage and multi-AZ changes during `pulumi up` instead of the next maintenance window. */
+  dbApplyImmediately: boolean;
   minReplicas: number;
   maxReplicas: number;
   targetCpuUtilization: number;
@@ -125,6 +127,7 @@ const schema = {
   dbBackupRetentionDays: integer(7, 0, 35),
   dbDeletionProtection: boolean(false),
   dbFinalSnapshot: boolean(true),
+  dbApplyImmediately: boolean(true),
   minReplicas: integer(2, 1, 100),
   maxReplicas: integer(4, 1, 100),
   targetCpuUtilization: integer(60, 10, 95),
@@ -222,6 +225,7 @@ export function loadStackConfig(): StackConfig {
     dbBackupRetentionDays: read('dbBackupRetentionDays'),
     dbDeletionProtection: read('dbDeletionProtection'),
     dbFinalSnapshot: read('dbFinalSnapshot'),
+    dbApplyImmediately: read('dbApplyImmediately'),
     minReplicas: read('minReplicas'),
     maxReplicas: read('maxReplicas'),
     targetCpuUtilization: read('targetCpuUtilization'),

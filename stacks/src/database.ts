@@ -21,6 +21,12 @@ export interface DatabaseArgs {
   deletionProtection: boolean;
   /** Take a snapshot when the database is deleted (skipped for throwaway stacks). */
   finalSnapshot: boolean;
+  /**
+   * Modify the instance now rather than in its next maintenance window. Without it RDS accepts a class, storage
+   * or multi-AZ change, reports the old value until the window, and every preview shows the change again
+   * (ModifyDBInstance's ApplyImmediately; https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ModifyInstance.ApplyImmediately.html).
+   */
+  applyImmediately: boolean;
   tags: Tags;
 }
 
@@ -139,6 +145,7 @@ export class Database extends pulumi.ComponentResource {
         skipFinalSnapshot: !args.finalSnapshot,
         finalSnapshotIdentifier: args.finalSnapshot ? `${name}-${pulumi.getStack()}-final` : undefined,
         copyTagsToSnapshot: true,
+        applyImmediately: args.applyImmediately,
         enabledCloudwatchLogsExports: ['postgresql'],
         tags,
       },

@@ -55,6 +55,7 @@ async function deploy(): Promise<StackOutputs> {
     backupRetentionDays: config.dbBackupRetentionDays,
     deletionProtection: config.dbDeletionProtection,
     finalSnapshot: config.dbFinalSnapshot,
+    applyImmediately: config.dbApplyImmediately,
     tags,
   });
   const appSecrets = new AppSecrets('polls', { databaseConnection: database.connection, tags });

@@ -42,6 +42,16 @@ describe('database', () => {
     }
   });
 
+  it('applies class, storage and multi-AZ changes during `pulumi up` unless polls:dbApplyImmediately is false', async () => {
+    assert.equal(instance(dev).applyImmediately, true);
+    assert.equal(instance(prod).applyImmediately, true);
+    const deferred = await runProgram({
+      stack: 'dev',
+      config: { platform: 'ec2', image: testImage, dbApplyImmediately: false },
+    });
+    assert.equal(instance(deferred).applyImmediately, false);
+  });
+
   it('forces TLS through its parameter group', () => {
     const parameters = dev.one('aws:rds/parameterGroup:ParameterGroup').inputs.parameters;
     assert.deepEqual(parameters, [{ name: 'rds.force_ssl', value: '1' }]);

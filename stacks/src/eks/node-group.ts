@@ -81,18 +81,15 @@ export class NodeGroup extends pulumi.ComponentResource {
         amiType:
           architectureOf(args.instanceType) === 'arm64' ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD',
         capacityType: 'ON_DEMAND',
+        // Nodes do not autoscale: no autoscaler runs, so the config owns the count (desired = polls:nodeMinSize)
+        // and a raised minimum raises it too. docs/eks.md ("Scale") says why none runs.
         scalingConfig: { minSize: args.minSize, maxSize: args.maxSize, desiredSize: args.minSize },
         // A node upgrade replaces one node at a time, so the workload's disruption budget always holds.
         updateConfig: { maxUnavailable: 1 },
         launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
         tags,
       },
-      {
-        ...children,
-        dependsOn: [...args.after, ...policyAttachments],
-        // The cluster autoscaler or a person may change the desired size; a deploy must not undo that.
-        ignoreChanges: ['scalingConfig.desiredSize'],
-      },
+      { ...children, dependsOn: [...args.after, ...policyAttachments] },
     );
     this.registerOutputs({ nodeGroupName: this.nodeGroup.nodeGroupName });
   }

@@ -12,6 +12,8 @@ export interface PlannedChange {
   change: Change;
   /** The inputs that differ (for a replacement: those that force it). */
   inputs: string[];
+  /** For an update: what the provider is sent (see sentInputs). */
+  sent?: Record<string, unknown>;
 }
 
 function keyOf(resource: RecordedResource): string {
@@ -26,6 +28,31 @@ function valueAt(inputs: Record<string, unknown>, path: string): unknown {
       (value, part) => (revealed(value) as Record<string, unknown> | undefined)?.[part],
       inputs,
     );
+}
+
+/**
+ * What the provider is sent for an update: the program's inputs, with each `ignoreChanges` path taken from the
+ * state instead (or dropped where the state has none), as the engine's step generator does
+ * (pulumi pkg/resource/deploy/step_generator.go, processIgnoreChanges).
+ */
+export function sentInputs(
+  previous: Record<string, unknown>,
+  next: RecordedResource,
+): Record<string, unknown> {
+  const sent = structuredClone(revealed(next.inputs)) as Record<string, unknown>;
+  for (const path of next.ignoreChanges) {
+    const parts = path.split('.');
+    const last = parts.pop()!;
+    const holder = parts.reduce<Record<string, unknown> | undefined>(
+      (value, part) => value?.[part] as Record<string, unknown> | undefined,
+      sent,
+    );
+    if (!holder) continue;
+    const kept = valueAt(previous, path);
+    if (kept === undefined) delete holder[last];
+    else holder[last] = kept;
+  }
+  return sent;
 }
 
 function changedInputs(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
@@ -50,20 +77,18 @@ export function planChanges(before: ProgramRun | undefined, after: ProgramRun | 
       changes.push({ key, type: resource.type, change: 'create', inputs: [] });
       continue;
     }
-    const changed = changedInputs(previous.inputs, resource.inputs);
+    const sent = sentInputs(previous.inputs, resource);
+    const changed = changedInputs(previous.inputs, sent);
     if (changed.length === 0) continue;
     const forcing = (replacingInputs[resource.type] ?? []).filter(
-      (path) =>
-        !isDeepStrictEqual(
-          revealed(valueAt(previous.inputs, path)),
-          revealed(valueAt(resource.inputs, path)),
-        ),
+      (path) => !isDeepStrictEqual(revealed(valueAt(previous.inputs, path)), valueAt(sent, path)),
     );
     changes.push({
       key,
       type: resource.type,
       change: forcing.length > 0 ? 'replace' : 'update',
       inputs: forcing.length > 0 ? forcing : changed,
+      ...(forcing.length === 0 && { sent }),
     });
   }
   for (const [key, resource] of old) {

@@ -1,5 +1,6 @@
 import { deployerRole, eksMocks, operatorRole } from '../support/eks-stacks';
-import { runProgram, type ProgramRun, type RunOptions, type StackName } from '../support/program';
+import { ProgramRun, runProgram, type RunOptions, type StackName } from '../support/program';
+import { refusedUpdate, reportedAfterUpdate } from './aws';
 import { planChanges, type PlannedChange } from './plan';
 
 const repository = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls';
@@ -20,9 +21,12 @@ export interface Scenario {
   stack: StackName;
   before: Deploy;
   after?: Deploy;
+  /** Then the same `pulumi up` once more: the result is what that second one changes. */
+  again?: boolean;
 }
 
-export type ScenarioResult = { changes: PlannedChange[] } | { refused: string };
+/** What `pulumi up` changes; or the program's refusal, before anything changes; or AWS's, while it applies. */
+export type ScenarioResult = { changes: PlannedChange[] } | { refused: string } | { failed: string };
 
 /** The dev stack on ec2 and the prod stack on eks, each running the first image. */
 const base: Record<StackName, Config> = {
@@ -64,6 +68,13 @@ function scenariosOf(stack: StackName): Scenario[] {
       before: running,
       after: changed({ dbInstanceClass: 'db.m7g.large' }),
     },
+    {
+      name: 'database instance class changed, then `pulumi up` again',
+      stack,
+      before: running,
+      after: changed({ dbInstanceClass: 'db.m7g.large' }),
+      again: true,
+    },
     ...(stack === 'prod'
       ? [
           {
@@ -72,6 +83,7 @@ function scenariosOf(stack: StackName): Scenario[] {
             before: changed({ kubernetesVersion: '1.35' }),
             after: changed({ kubernetesVersion: '1.36' }),
           },
+          { name: 'nodeMinSize raised', stack, before: running, after: changed({ nodeMinSize: 4 }) },
         ]
       : []),
     { name: 'domain added', stack, before: running, after: changed(site) },
@@ -108,14 +120,44 @@ function run(stack: StackName, deploy: Deploy, previous?: ProgramRun): Promise<P
   });
 }
 
-/** Runs both deploys under mocks, the second reading the first's outputs as its stack's last deploy. */
+/** The stack's state after `pulumi up` applied the changes: each updated resource as the provider reads it back. */
+function settled(before: ProgramRun, after: ProgramRun, changes: PlannedChange[]): ProgramRun {
+  const previous = new Map(
+    before.resources.map((resource) => [`${resource.type}::${resource.name}`, resource]),
+  );
+  const updates = new Map(
+    changes.flatMap((change) => (change.sent ? [[change.key, change.sent] as const] : [])),
+  );
+  return new ProgramRun(
+    after.resources.map((resource) => {
+      const key = `${resource.type}::${resource.name}`;
+      const sent = updates.get(key);
+      if (!sent) return resource;
+      return { ...resource, inputs: reportedAfterUpdate(resource.type, previous.get(key)!.inputs, sent) };
+    }),
+    after.outputs,
+  );
+}
+
+/**
+ * Runs the deploys under mocks, each reading the one before's outputs as its stack's last deploy. An update
+ * AWS refuses (aws.ts) fails the scenario as `pulumi up` would.
+ */
 export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const before = await run(scenario.stack, scenario.before);
   if (!scenario.after) return { changes: planChanges(before, undefined) };
+  let after: ProgramRun;
   try {
-    const after = await run(scenario.stack, scenario.after, before);
-    return { changes: planChanges(before, after) };
+    after = await run(scenario.stack, scenario.after, before);
   } catch (error) {
     return { refused: (error as Error).message };
   }
+  const changes = planChanges(before, after);
+  const failure = changes
+    .map((change) => change.sent && refusedUpdate(change.type, change.sent))
+    .find(Boolean);
+  if (failure) return { failed: failure };
+  if (!scenario.again) return { changes };
+  const again = await run(scenario.stack, scenario.after, after);
+  return { changes: planChanges(settled(before, after, changes), again) };
 }

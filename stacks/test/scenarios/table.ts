@@ -18,6 +18,10 @@ export function scenarioTable(rows: Array<{ scenario: Scenario; result: Scenario
       lines.push(`| ${platform} | ${scenario.name} | – | – | – | – | refused: ${result.refused} |`);
       continue;
     }
+    if ('failed' in result) {
+      lines.push(`| ${platform} | ${scenario.name} | – | – | – | – | AWS refuses: ${result.failed} |`);
+      continue;
+    }
     const counts = countChanges(result.changes);
     const replaced = result.changes
       .filter((change) => change.change === 'replace')

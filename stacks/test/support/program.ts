@@ -30,6 +30,8 @@ export interface RecordedResource {
   formerIdentities: Array<{ name: string; parent?: string }>;
   /** Former types its aliases give: a component renamed in place. */
   formerTypes: string[];
+  /** Input paths the engine keeps from the state on an update (the `ignoreChanges` option). */
+  ignoreChanges: string[];
   /** The name of the explicit provider it was created with; undefined for the default provider. */
   provider?: string;
   /** The ID of the existing cloud resource it adopts (the `import` option); undefined when it is created. */
@@ -129,6 +131,7 @@ interface RegisterResourceRequest {
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(each: (value: { getUrnsList(): string[] }) => void): void };
   getAliasesList(): Array<{ getSpec(): AliasSpec | undefined }>;
+  getIgnorechangesList(): string[];
 }
 interface AliasSpec {
   getName(): string;
@@ -263,6 +266,7 @@ function recordedResource(
       const name = alias.getSpec()?.getName();
       return name ? [name] : [];
     }),
+    ignoreChanges: request.getIgnorechangesList(),
     formerTypes: request.getAliasesList().flatMap((alias) => {
       const type = alias.getSpec()?.getType();
       return type ? [type] : [];
