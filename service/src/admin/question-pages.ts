@@ -5,6 +5,7 @@ import { csrfToken } from '../web/csrf.js';
 import { parseId } from '../web/ids.js';
 import type { Render } from '../web/views.js';
 import type { QuestionEditor } from './question-editor.js';
+import { publicPollUrl } from './share-card.js';
 import {
   blankRows,
   formatPubDate,
@@ -33,6 +34,8 @@ export function questionPages(
       form,
       errors,
       errorCount: Object.keys(errors).length,
+      // A saved question's page carries its share card (views/admin/question-results.njk).
+      publicUrl: id === undefined ? undefined : publicPollUrl(ctx, id),
     });
   };
 

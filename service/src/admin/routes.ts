@@ -10,6 +10,9 @@ import { adminHome } from './next-path.js';
 import { QuestionEditor } from './question-editor.js';
 import { dateFilters, QuestionList, readListQuery } from './question-list.js';
 import { questionPages } from './question-pages.js';
+import { resultsOr404 } from './question-results.js';
+import { resultsExportRoutes } from './results-export.js';
+import { shareCardRoutes } from './share-card.js';
 import { SessionStore } from './sessions.js';
 
 // Longer than any page an editor bookmarked; the login redirect carries it in a Location header.
@@ -34,6 +37,9 @@ export function adminRoutes(db: Knex, render: Render, onQuestionsChanged: () => 
 
   const session = requireSession(sessions);
   questionPages(router, session, new QuestionEditor(db, onQuestionsChanged), render);
+  const results = resultsOr404(db);
+  resultsExportRoutes(router, session, results);
+  shareCardRoutes(router, session, results);
 
   router.get('/', session, async (ctx) => {
     ctx.body = render('admin/questions.njk', {

@@ -1,43 +1,14 @@
 import assert from 'node:assert/strict';
-import type Koa from 'koa';
 import supertest from 'supertest';
 import { appOnDatabase, formToken } from '../support/app.js';
-import { adminPassword, adminUsername, createAdmin } from '../support/admin.js';
-import { CookieJar } from '../support/cookie-jar.js';
+import { createAdmin } from '../support/admin.js';
+import { httpsBrowser } from '../support/https-browser.js';
 import { databaseTargets } from '../support/databases.js';
 
 /** The Set-Cookie line of the cookie named `name`. */
 function setCookie(response: supertest.Response, name: string): string | undefined {
   const lines = (response.headers['set-cookie'] ?? []) as unknown as string[];
   return lines.find((line) => line.startsWith(`${name}=`));
-}
-
-/** A browser on https:// behind the proxy. */
-function httpsBrowser(app: Koa) {
-  const cookies = new CookieJar();
-  const send = async (method: 'get' | 'post', path: string, form?: Record<string, string>) => {
-    const outgoing = supertest(app.callback())
-      [method](path)
-      .set('X-Forwarded-Proto', 'https')
-      .set('Cookie', cookies.header());
-    const response = await (form ? outgoing.type('form').send(form) : outgoing);
-    cookies.take(response.headers);
-    return response;
-  };
-  return {
-    get: (path: string) => send('get', path),
-    post: (path: string, form: Record<string, string>) => send('post', path, form),
-    async login() {
-      const page = await send('get', '/admin/login');
-      const token = formToken(page.text);
-      const response = await send('post', '/admin/login', {
-        csrf_token: token,
-        username: adminUsername,
-        password: adminPassword,
-      });
-      return { page, token, response };
-    },
-  };
 }
 
 for (const target of databaseTargets) {
