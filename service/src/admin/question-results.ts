@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { Context } from 'koa';
+import { openSql } from '../polls/publication.js';
+import type { VotingRule } from '../polls/voting-rules.js';
 import { parseId } from '../web/ids.js';
 import { sharesInTenthsOfAPercent } from './result-shares.js';
 
@@ -17,6 +19,11 @@ export interface QuestionResults {
   readonly id: number;
   readonly questionText: string;
   readonly pubDate: Date;
+  readonly votingRule: VotingRule;
+  /** Null: the question never closes. */
+  readonly closesAt: Date | null;
+  /** Closed when the counts were read. */
+  readonly closed: boolean;
   /** When the counts were read: the database's clock at the start of the reading statement. */
   readonly readAt: Date;
   readonly totalVotes: bigint;
@@ -27,6 +34,9 @@ interface Row {
   id: number;
   question_text: string;
   pub_date: Date | string;
+  voting_rule: VotingRule;
+  closes_at: Date | string | null;
+  closed: boolean;
   read_at: Date | string;
   choice_id: number | null;
   choice_text: string | null;
@@ -37,7 +47,8 @@ interface Row {
 // of the instant the query begins to run" (PostgreSQL 15 manual, 13.2.1). Votes committed while it runs are
 // either all in the counts or not at all, and the question's text and choices are those of the same moment.
 const questionWithCounts = `
-  select q.id, q.question_text, q.pub_date, now() as read_at,
+  select q.id, q.question_text, q.pub_date, q.voting_rule, q.closes_at, not ${openSql('q')} as closed,
+         now() as read_at,
          c.id as choice_id, c.choice_text, c.votes::text as votes
   from questions q left join choices c on c.question_id = q.id
   where q.id = ?
@@ -55,6 +66,9 @@ export async function readQuestionResults(db: Knex, id: number): Promise<Questio
     id: first.id,
     questionText: first.question_text,
     pubDate: new Date(first.pub_date),
+    votingRule: first.voting_rule,
+    closesAt: first.closes_at === null ? null : new Date(first.closes_at),
+    closed: first.closed,
     readAt: new Date(first.read_at),
     totalVotes: votes.reduce((sum, count) => sum + count, 0n),
     choices: counted.map((row, index) => ({

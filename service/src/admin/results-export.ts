@@ -37,12 +37,18 @@ export function resultsCsv(results: QuestionResults): string {
   return byteOrderMark + rows.map((cells) => `${cells.join(',')}\r\n`).join('');
 }
 
-/** The same counts with what they belong to: the question, when it was published, and when they were read. */
+/**
+ * The same counts with what they belong to: the question, when it was published, its voting rule and closing
+ * time (as the API names them), and when the counts were read.
+ */
 export function resultsJson(results: QuestionResults): object {
   return {
     id: results.id,
     questionText: results.questionText,
     pubDate: results.pubDate.toISOString(),
+    votingRule: results.votingRule,
+    closesAt: results.closesAt?.toISOString() ?? null,
+    closed: results.closed,
     readAt: results.readAt.toISOString(),
     // Numbers, as in the API: exact up to 2^53 votes.
     totalVotes: Number(results.totalVotes),

@@ -98,6 +98,10 @@ for (const target of databaseTargets) {
         id: question.id,
         questionText: 'Which one?',
         pubDate: new Date(pubDate).toISOString(),
+        // A question inserted with only its text and publication date: one vote per browser, never closes.
+        votingRule: 'one-per-browser',
+        closesAt: null,
+        closed: false,
         totalVotes: 3,
         choices: [
           { id: question.choiceIds[0], choiceText: 'A', votes: 1, share: 33.4 },
@@ -105,6 +109,21 @@ for (const target of databaseTargets) {
           { id: question.choiceIds[2], choiceText: 'C', votes: 1, share: 33.3 },
         ],
       });
+    });
+
+    it("includes the question's voting rule and closing time, and whether it had closed when read", async () => {
+      const question = await createQuestion(suite.db.knex, 'Over?', -2);
+      const closesAt = new Date(Date.now() - 24 * 60 * 60 * 1000);
+      await suite.db
+        .knex('questions')
+        .where({ id: question.id })
+        .update({ voting_rule: 'one-per-browser-and-address', closes_at: closesAt });
+      const response = await agent.get(`/admin/questions/${question.id}/results.json`).expect(200);
+      const body = response.body as Record<string, unknown>;
+      assert.deepEqual(
+        [body.votingRule, body.closesAt, body.closed],
+        ['one-per-browser-and-address', closesAt.toISOString(), true],
+      );
     });
 
     it('exports a question that is not published yet, or has no choices, with what it has', async () => {
