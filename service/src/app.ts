@@ -19,7 +19,7 @@ import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/polls-repository.js';
 import { PublishedQuestions } from './polls/published-question.js';
 import { Voters } from './polls/voters.js';
-import { cacheControl, sharedPage } from './web/cache-control.js';
+import { cacheControl } from './web/cache-control.js';
 import { compressResponses } from './web/compression.js';
 import { CookieKeys } from './web/cookie-keys.js';
 import { refuseControlCharacters } from './web/control-characters.js';
@@ -81,7 +81,7 @@ export function createApp({ config, database, readiness, metrics, logger }: AppD
   readiness.onDrain(() => live.closeAll());
 
   const voters = new Voters(config.sessionKeys);
-  const index = indexPage(latest, render, sharedPage(config.indexEdgeMaxAgeSeconds));
+  const index = indexPage(latest, render, config.indexEdgeMaxAgeSeconds);
   const routers = [
     healthRoutes(readiness, logger),
     pollsPages(polls, published, voters, index, render, config.indexEdgeMaxAgeSeconds),

@@ -1,9 +1,9 @@
 import type { ChannelListener } from '../db/listener.js';
 import { ListenedCache } from './listened-cache.js';
-import type { Ballot, Question } from './polls-repository.js';
+import type { Ballot, QuestionRead } from './polls-repository.js';
 
 export interface BallotSource {
-  findPublished(id: number): Promise<Question | undefined>;
+  findPublished(id: number): Promise<QuestionRead | undefined>;
 }
 
 // Far more questions than voters read at once; ids come from clients, so a bound all the same.
@@ -11,7 +11,8 @@ const maxKept = 1_000;
 
 /**
  * Published questions' ballots (text and choices, never votes), kept in memory while nothing can have changed
- * them (polls/listened-cache.ts). Time cannot: a published question stays published as the clock moves on.
+ * them (polls/listened-cache.ts). A published question stays published as the clock moves on, but an open
+ * one closes: it is kept only until its closing time, by the database's clock, and read again then.
  * Questions that are not published are never kept.
  */
 export class BallotCache {
@@ -20,15 +21,16 @@ export class BallotCache {
   constructor(
     private readonly source: BallotSource,
     listener: ChannelListener,
+    now?: () => number,
   ) {
-    this.cache = new ListenedCache(listener, maxKept);
+    this.cache = new ListenedCache(listener, maxKept, now);
   }
 
   /** The published question's ballot, or undefined when it is not published. */
   get(id: number): Promise<Ballot | undefined> {
     return this.cache.get(id, async () => {
-      const ballot = ballotOf(await this.source.findPublished(id));
-      return { value: ballot, keepForMs: ballot ? Infinity : 0 };
+      const question = await this.source.findPublished(id);
+      return { value: ballotOf(question), keepForMs: question ? (question.msUntilClose ?? Infinity) : 0 };
     });
   }
 
@@ -38,8 +40,16 @@ export class BallotCache {
   }
 }
 
-function ballotOf(question: Question | undefined): Ballot | undefined {
+function ballotOf(question: QuestionRead | undefined): Ballot | undefined {
   if (!question) return undefined;
-  const { choices, ...summary } = question;
-  return { ...summary, choices: choices.map(({ id, choiceText }) => ({ id, choiceText })) };
+  const { id, questionText, pubDate, votingRule, closesAt, closed, choices } = question;
+  return {
+    id,
+    questionText,
+    pubDate,
+    votingRule,
+    closesAt,
+    closed,
+    choices: choices.map((choice) => ({ id: choice.id, choiceText: choice.choiceText })),
+  };
 }

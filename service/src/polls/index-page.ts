@@ -1,25 +1,33 @@
 import type { Context } from 'koa';
+import { sharedPage } from '../web/cache-control.js';
 import type { Render } from '../web/views.js';
-import type { LatestQuestionsCache } from './latest-questions-cache.js';
-import type { QuestionSummary } from './polls-repository.js';
+import type { LatestIndex, LatestQuestionsCache } from './latest-questions-cache.js';
 
 /**
- * GET /polls/. The cache hands out the same array until the questions change, so the page is rendered once
- * per change, to bytes, which are sent (and compressed, once per coding) as they are.
+ * GET /polls/. The cache hands out the same object until the questions change, so the page is rendered once
+ * per change, to bytes, which are sent (and compressed, once per coding) as they are. A shared cache (the
+ * CDN) may keep the page `edgeMaxAgeSeconds`, but never past the moment the clock alone changes it (a
+ * scheduled question going public, a listed one closing): s-maxage counts down to it, to no-store below a
+ * second. The CDN's cache policy allows a TTL of 0 (stacks/src/cdn/edge-policies.ts), so it obeys.
  */
 export function indexPage(
   latest: LatestQuestionsCache,
   render: Render,
-  cacheControl: string,
+  edgeMaxAgeSeconds: number,
 ): (ctx: Context) => Promise<void> {
-  let index: { questions: readonly QuestionSummary[]; html: Buffer } | undefined;
+  const unchangingCacheControl = sharedPage(edgeMaxAgeSeconds);
+  let page: { index: LatestIndex; html: Buffer } | undefined;
   return async (ctx) => {
-    const questions = await latest.get();
-    if (index?.questions !== questions) {
-      index = { questions, html: Buffer.from(render('polls/index.njk', { questions })) };
+    const index = await latest.get();
+    if (page?.index !== index) {
+      page = { index, html: Buffer.from(render('polls/index.njk', { questions: index.questions })) };
     }
     ctx.type = 'html';
-    ctx.body = index.html;
-    ctx.set('Cache-Control', cacheControl);
+    ctx.body = page.html;
+    const secondsLeft = Math.floor(latest.msUntilChange(index) / 1000);
+    ctx.set(
+      'Cache-Control',
+      secondsLeft >= edgeMaxAgeSeconds ? unchangingCacheControl : sharedPage(Math.max(0, secondsLeft)),
+    );
   };
 }

@@ -36,11 +36,19 @@ export interface Question extends QuestionSummary {
 
 export type VoteOutcome = 'counted' | 'repeat' | 'closed' | 'question-not-found' | 'choice-not-found';
 
-/** The latest published questions, and when the next scheduled one goes public. */
+/** The latest published questions, and when the clock alone changes them. */
 export interface LatestQuestions {
   readonly questions: QuestionSummary[];
-  /** Milliseconds until the earliest future pub_date, as the database's clock sees it; null when none. */
-  readonly msUntilNextPublication: number | null;
+  /**
+   * Milliseconds until the earliest future pub_date or the earliest closing of a listed question, as the
+   * database's clock sees it; null when neither is ahead.
+   */
+  readonly msUntilChange: number | null;
+}
+
+/** A published question as read now, and how long it stays open by the database's clock (null: no end ahead). */
+export interface QuestionRead extends Question {
+  readonly msUntilClose: number | null;
 }
 
 export interface PollsRepositoryOptions {
@@ -52,12 +60,16 @@ export interface PollsRepositoryOptions {
   readonly voteBatchWindowMs: number;
 }
 
+// Milliseconds until the question named q closes, null unless that is ahead.
+const msUntilCloseSql = `case when q.closes_at > now()
+  then (extract(epoch from q.closes_at - now()) * 1000)::float8 end`;
+
 // The columns of a QuestionSummary, from a `questions` row named q.
 const summaryColumns = `q.id, q.question_text as "questionText", q.pub_date as "pubDate",
   q.voting_rule as "votingRule", q.closes_at as "closesAt", not ${openSql('q')} as closed`;
 
 const publishedQuestion = `
-  select ${summaryColumns},
+  select ${summaryColumns}, ${msUntilCloseSql} as "msUntilClose",
          json_agg(json_build_object('id', c.id, 'choiceText', c.choice_text, 'votes', c.votes) order by c.id)
            as choices
   from questions q join choices c on c.question_id = q.id
@@ -77,7 +89,9 @@ const latestPublished = `
 // One statement, so both parts read the same now(): a question published between two statements would be
 // in neither. The one-row `upcoming` keeps the answer from being empty when nothing is published yet.
 const latestAndUpcoming = `
-  select upcoming."msUntilNextPublication", latest.*
+  select upcoming."msUntilNextPublication", latest.*,
+         case when latest."closesAt" > now()
+           then (extract(epoch from latest."closesAt" - now()) * 1000)::float8 end as "msUntilClose"
   from (select (extract(epoch from min(pub_date) - now()) * 1000)::float8 as "msUntilNextPublication"
         from questions where pub_date > now()) as upcoming
   left join lateral (${latestPublished}) as latest on true`;
@@ -104,11 +118,18 @@ export class PollsRepository {
     return rows;
   }
 
-  /** The first `limit` of `latest`, and how long they stay the latest unless someone writes. */
-  async latestAndNextPublication(limit: number): Promise<LatestQuestions> {
+  /** The first `limit` of `latest`, and how long they stay as they are unless someone writes. */
+  async latestAndNextChange(limit: number): Promise<LatestQuestions> {
     const { rows } = await this.db.raw<{
-      rows: (QuestionSummary & { id: number | null; msUntilNextPublication: number | null })[];
+      rows: (QuestionSummary & {
+        id: number | null;
+        msUntilNextPublication: number | null;
+        msUntilClose: number | null;
+      })[];
     }>(latestAndUpcoming, [limit, 0]);
+    const changes = [rows[0]!.msUntilNextPublication, ...rows.map((row) => row.msUntilClose)].filter(
+      (ms): ms is number => ms !== null,
+    );
     return {
       questions: rows
         .filter((row): row is typeof row & { id: number } => row.id !== null)
@@ -120,13 +141,13 @@ export class PollsRepository {
           closesAt,
           closed,
         })),
-      msUntilNextPublication: rows[0]!.msUntilNextPublication,
+      msUntilChange: changes.length > 0 ? Math.min(...changes) : null,
     };
   }
 
   /** A published question with its choices in a stable order, or undefined. */
-  async findPublished(id: number): Promise<Question | undefined> {
-    const { rows } = await this.db.raw<{ rows: Question[] }>(publishedQuestion, [id]);
+  async findPublished(id: number): Promise<QuestionRead | undefined> {
+    const { rows } = await this.db.raw<{ rows: QuestionRead[] }>(publishedQuestion, [id]);
     return rows[0];
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { BallotCache } from '../../src/polls/ballot-cache.js';
-import type { Question } from '../../src/polls/polls-repository.js';
+import type { Question, QuestionRead } from '../../src/polls/polls-repository.js';
 import { appOnDatabase } from '../support/app.js';
 import { databaseTargets } from '../support/databases.js';
 import { createQuestion } from '../support/fixtures.js';
@@ -79,7 +79,7 @@ for (const target of databaseTargets) {
 }
 
 describe('BallotCache', () => {
-  const question = (id: number): Question => ({
+  const question = (id: number, msUntilClose: number | null = null): QuestionRead => ({
     id,
     questionText: `Q${id}?`,
     pubDate: new Date(0),
@@ -87,6 +87,7 @@ describe('BallotCache', () => {
     closesAt: null,
     closed: false,
     choices: [{ id: id * 10, choiceText: 'Yes', votes: 7 }],
+    msUntilClose,
   });
   /** A source that counts its loads and answers when `release` is called. */
   function gatedSource(published = true) {
@@ -147,6 +148,19 @@ describe('BallotCache', () => {
       source.release();
       assert.equal(await answer, undefined);
     }
+    assert.equal(source.loads, 2);
+  });
+
+  it('keeps an open question only until its closing time, then reads it again', async () => {
+    let now = 0;
+    const source = { loads: 0, findPublished: async (id: number) => (source.loads++, question(id, 2_000)) };
+    const cache = new BallotCache(source, deafListener, () => now);
+    await cache.get(1);
+    now = 1_999;
+    await cache.get(1);
+    assert.equal(source.loads, 1);
+    now = 2_000;
+    await cache.get(1);
     assert.equal(source.loads, 2);
   });
 

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import type { ChannelListener } from '../../src/db/listener.js';
-import { indexLength, LatestQuestionsCache } from '../../src/polls/latest-questions-cache.js';
+import {
+  indexLength,
+  LatestQuestionsCache,
+  type LatestIndex,
+} from '../../src/polls/latest-questions-cache.js';
 import type { LatestQuestions, QuestionSummary } from '../../src/polls/polls-repository.js';
 
 /** A listener the test drives: whether it listens, and when a notification comes. */
@@ -25,9 +29,9 @@ class FakeListener implements ChannelListener {
 class FakeSource {
   loads = 0;
   limits: number[] = [];
-  next: LatestQuestions = { questions: [question(1)], msUntilNextPublication: null };
+  next: LatestQuestions = { questions: [question(1)], msUntilChange: null };
   gate: Promise<void> = Promise.resolve();
-  async latestAndNextPublication(limit: number): Promise<LatestQuestions> {
+  async latestAndNextChange(limit: number): Promise<LatestQuestions> {
     this.loads++;
     this.limits.push(limit);
     const answer = this.next;
@@ -47,8 +51,8 @@ function question(id: number): QuestionSummary {
   };
 }
 
-function ids(questions: readonly QuestionSummary[]): number[] {
-  return questions.map((q) => q.id);
+function ids(index: LatestIndex): number[] {
+  return index.questions.map((q) => q.id);
 }
 
 describe('LatestQuestionsCache', () => {
@@ -81,7 +85,7 @@ describe('LatestQuestionsCache', () => {
 
   it('loads again after a notification', async () => {
     await cache.get();
-    source.next = { questions: [question(2), question(1)], msUntilNextPublication: null };
+    source.next = { questions: [question(2), question(1)], msUntilChange: null };
     listener.notify();
     assert.deepEqual(ids(await cache.get()), [2, 1]);
     assert.equal(source.loads, 2);
@@ -111,7 +115,7 @@ describe('LatestQuestionsCache', () => {
     source.gate = new Promise((resolve) => (release = resolve));
     const early = cache.get();
     cache.invalidate();
-    source.next = { questions: [question(3)], msUntilNextPublication: null };
+    source.next = { questions: [question(3)], msUntilChange: null };
     source.gate = Promise.resolve();
     const late = cache.get();
     release();
@@ -120,14 +124,28 @@ describe('LatestQuestionsCache', () => {
     assert.equal(source.loads, 2);
   });
 
+  it('tells how long the list stays as it is, and expires then: a question going public or one closing', async () => {
+    source.next = { questions: [question(1)], msUntilChange: 5_000 };
+    const index = await cache.get();
+    now += 1_500;
+    assert.equal(cache.msUntilChange(await cache.get()), 3_500);
+    now += 3_500;
+    assert.notEqual(await cache.get(), index);
+    assert.equal(source.loads, 2);
+  });
+
+  it('tells an unending time for a list that nothing scheduled changes', async () => {
+    assert.equal(cache.msUntilChange(await cache.get()), Infinity);
+  });
+
   it('expires when the next scheduled question goes public, measured from before the load', async () => {
-    source.next = { questions: [question(1)], msUntilNextPublication: 5_000 };
+    source.next = { questions: [question(1)], msUntilChange: 5_000 };
     await cache.get();
     now += 4_999;
     await cache.get();
     assert.equal(source.loads, 1);
     now += 1;
-    source.next = { questions: [question(9), question(1)], msUntilNextPublication: null };
+    source.next = { questions: [question(9), question(1)], msUntilChange: null };
     assert.deepEqual(ids(await cache.get()), [9, 1]);
     assert.equal(source.loads, 2);
   });
