@@ -1,13 +1,12 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Cdn, cdnSiteRecord } from './cdn/distribution';
 import { OriginSecret } from './cdn/origin-secret';
-import { configPart, loadStackConfig, siteOf } from './config';
+import { configPart, siteOf } from './config';
+import { loadDeployableConfig } from './deployable-config';
 import { Database, newDatabaseIdentifier } from './database';
 import { ec2ConfigKeys, Ec2Platform } from './ec2/platform';
 import { chooseDeployment } from './image-choice';
 import { checkZoneCount, readLastDeploy } from './last-deploy';
-import { checkClusterAdmins } from './eks/access';
-import { checkKubernetesSupport } from './kubernetes-versions';
 import { eksConfigKeys, EksPlatform } from './eks/platform';
 import { Network } from './network';
 import { Monitoring } from './observability/monitoring';
@@ -20,11 +19,7 @@ const cdnName = 'polls-cdn';
 
 /** The program: read config once, build the shared tiers, then the platform the stack asks for. */
 async function deploy(): Promise<StackOutputs> {
-  const config = loadStackConfig();
-  checkClusterAdmins(config.platform, config.clusterAdmins);
-  if (config.platform === 'eks') {
-    checkKubernetesSupport(config.kubernetesVersion, config.kubernetesExtendedSupport, new Date());
-  }
+  const config = loadDeployableConfig(new Date());
   // Decided before anything is registered, so a refusal changes nothing.
   const lastDeploy = await readLastDeploy();
   checkZoneCount(config.azCount, lastDeploy);

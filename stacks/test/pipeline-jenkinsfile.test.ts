@@ -118,6 +118,7 @@ describe('Jenkinsfile', () => {
       /image -w stacks -- promote --stack "\$POLLS_STACK"/,
       /image -w stacks -- record-tested --stack "\$POLLS_STACK" --commit "\$COMMIT"/,
       /decide -w stacks -- --check-release-on-main/,
+      /npm run --silent check-config -w stacks -- --stack "\$POLLS_STACK"/,
       /npm run --silent smoke -w stacks -- --url "\$url" --revision "\$COMMIT"/,
       /npm run --silent rollout -w stacks -- --stack "\$POLLS_STACK" --since "\$DEPLOY_STARTED"/,
       /cleanWs\(\)/,

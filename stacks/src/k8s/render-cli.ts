@@ -3,13 +3,11 @@
  * `kubectl apply`, from the same object builders the Pulumi program uses, after checking it against the
  * Kubernetes schemas and the semantic checks. See docs/eks.md for the apply order.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as pulumi from '@pulumi/pulumi';
-import { parse } from 'yaml';
 import { loadStackConfig, type StackConfig } from '../config';
-import { readStackConfig } from '../engine-config/stack-files';
+import { startLikeTheEngine } from '../engine-config/program-start';
 import { semanticProblems } from './checks';
 import { workload, workloadObjects } from './manifests';
 import { migrationJobName } from './migration-job';
@@ -24,11 +22,7 @@ const repositoryRoot = resolve(__dirname, '../../..');
  * the program's own config validation. A stack file's secure values would stop it: the workload needs none.
  */
 function stackConfigOf(stack: string): StackConfig {
-  const project = (parse(readFileSync(join(repositoryRoot, 'Pulumi.yaml'), 'utf8')) as { name: string }).name;
-  process.env.PULUMI_NODEJS_PROJECT = project;
-  process.env.PULUMI_NODEJS_STACK = stack;
-  const { config, secretKeys } = readStackConfig(repositoryRoot, stack);
-  pulumi.runtime.setAllConfig(config, secretKeys);
+  startLikeTheEngine(repositoryRoot, stack);
   return loadStackConfig();
 }
 
