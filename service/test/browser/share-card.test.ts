@@ -73,6 +73,9 @@ for (const target of databaseTargets) {
       assert.equal(await card.getByText(publicUrl).isVisible(), true);
       assert.equal(await card.getByText('Tea or coffee?').isVisible(), true);
       await suite.screenshot(page, '2-printed');
+      // Printed for real (Chromium's print to PDF, A4): the card fits on one page.
+      const pdf = (await page.pdf({ format: 'A4' })).toString('latin1');
+      assert.equal(pdf.match(/\/Type\s*\/Page\b/g)?.length, 1);
 
       assert.deepEqual(consoleErrors, []);
       await page.close();
