@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import type { ScryptCost } from './admin/passwords.js';
 import { adminRoutes } from './admin/routes.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -51,10 +52,19 @@ export interface AppDependencies {
   /** Served by the internal metrics port (metrics/metrics-server.ts), never by this app. */
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The scrypt cost of the admin's password hashes: OWASP's minimum unless a test lowers it. */
+  readonly passwordCost?: ScryptCost;
 }
 
 /** Builds the web application; it opens no socket, so tests drive it directly. */
-export function createApp({ config, database, readiness, metrics, logger }: AppDependencies): Koa {
+export function createApp({
+  config,
+  database,
+  readiness,
+  metrics,
+  logger,
+  passwordCost,
+}: AppDependencies): Koa {
   const db = database.knex;
   // The client is the X-Forwarded-For entry that many hops from the right: entries left of it are whatever
   // the client wrote.
@@ -88,10 +98,15 @@ export function createApp({ config, database, readiness, metrics, logger }: AppD
     pollsApi(polls, published, voters),
     liveResultsRoutes(published, live),
     // An editor's save must show on the index at once, not when its notification comes back.
-    adminRoutes(db, render, () => {
-      latest.invalidate();
-      published.invalidate();
-    }),
+    adminRoutes(
+      db,
+      render,
+      () => {
+        latest.invalidate();
+        published.invalidate();
+      },
+      passwordCost,
+    ),
   ];
 
   // Koa reports here a response that failed after its headers went out, or a connection that failed under

@@ -2,9 +2,11 @@ import type { Knex } from 'knex';
 import {
   hashPassword,
   needsRehash,
+  passwordCost,
   passwordProblem,
   verifyAgainstNothing,
   verifyPassword,
+  type ScryptCost,
 } from './passwords.js';
 
 export interface Account {
@@ -14,9 +16,12 @@ export interface Account {
 
 export class PasswordRefused extends Error {}
 
-/** Admin accounts; passwords go in only as hashes and never come back out. */
+/** Admin accounts; passwords go in only as hashes (made at `cost`) and never come back out. */
 export class AccountsRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly cost: ScryptCost = passwordCost,
+  ) {}
 
   async exists(username: string): Promise<boolean> {
     return (await this.db('admin_accounts').where({ username }).first('id')) !== undefined;
@@ -24,14 +29,14 @@ export class AccountsRepository {
 
   async create(username: string, password: string): Promise<Account> {
     const [account] = await this.db('admin_accounts')
-      .insert({ username, password_hash: await acceptedHash(password) })
+      .insert({ username, password_hash: await this.acceptedHash(password) })
       .returning<Account[]>(['id', 'username']);
     return account!;
   }
 
   /** Returns false when no such account exists. Changing a password ends the account's sessions. */
   async changePassword(username: string, password: string): Promise<boolean> {
-    const passwordHash = await acceptedHash(password);
+    const passwordHash = await this.acceptedHash(password);
     return this.db.transaction(async (trx) => {
       const [account] = await trx('admin_accounts')
         .where({ username })
@@ -55,19 +60,19 @@ export class AccountsRepository {
         'username',
         'password_hash',
       );
-    if (!row) return verifyAgainstNothing(password).then(() => undefined);
+    if (!row) return verifyAgainstNothing(password, this.cost).then(() => undefined);
     if (!(await verifyPassword(password, row.password_hash))) return undefined;
-    if (needsRehash(row.password_hash)) {
+    if (needsRehash(row.password_hash, this.cost)) {
       await this.db('admin_accounts')
         .where({ id: row.id, password_hash: row.password_hash })
-        .update({ password_hash: await hashPassword(password) });
+        .update({ password_hash: await hashPassword(password, this.cost) });
     }
     return { id: row.id, username: row.username };
   }
-}
 
-async function acceptedHash(password: string): Promise<string> {
-  const problem = passwordProblem(password);
-  if (problem) throw new PasswordRefused(problem);
-  return hashPassword(password);
+  private async acceptedHash(password: string): Promise<string> {
+    const problem = passwordProblem(password);
+    if (problem) throw new PasswordRefused(problem);
+    return hashPassword(password, this.cost);
+  }
 }

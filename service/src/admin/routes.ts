@@ -4,6 +4,7 @@ import type { Middleware } from 'koa';
 import { csrfToken, requireCsrfToken } from '../web/csrf.js';
 import type { Render } from '../web/views.js';
 import { AccountsRepository, type Account } from './accounts.js';
+import type { ScryptCost } from './passwords.js';
 import { LoginThrottle } from './login-throttle.js';
 import { loginPages } from './login-pages.js';
 import { adminHome } from './next-path.js';
@@ -20,16 +21,21 @@ const maxRememberedUrl = 2048;
 
 /**
  * The admin site: login and logout are open, every other page needs a session. `onQuestionsChanged` runs
- * after every committed change to questions or choices.
+ * after every committed change to questions or choices; passwords are hashed at `passwordCost`.
  */
-export function adminRoutes(db: Knex, render: Render, onQuestionsChanged: () => void): Router {
+export function adminRoutes(
+  db: Knex,
+  render: Render,
+  onQuestionsChanged: () => void,
+  passwordCost?: ScryptCost,
+): Router {
   const sessions = new SessionStore(db);
   const questions = new QuestionList(db);
   const router = new Router({ prefix: '/admin' });
   router.use(requireCsrfToken());
 
   loginPages(router, {
-    accounts: new AccountsRepository(db),
+    accounts: new AccountsRepository(db, passwordCost),
     sessions,
     throttle: new LoginThrottle(db),
     render,

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type Koa from 'koa';
 import type supertest from 'supertest';
 import { hashPassword } from '../../src/admin/passwords.js';
-import { browser, formToken } from './app.js';
+import { browser, formToken, testPasswordCost } from './app.js';
 
 export const adminUsername = 'editor';
 // Built at run time so no literal password sits in the repository.
@@ -10,9 +10,9 @@ export const adminPassword = `pw-${'x'.repeat(8)}-${process.pid}`;
 
 let adminHash: Promise<string> | undefined;
 
-/** The test admin account; its hash is computed once per run, as scrypt is slow by design. */
+/** The test admin account, hashed at `testPasswordCost`; the hash is computed once per run. */
 export async function createAdmin(db: Knex): Promise<void> {
-  adminHash ??= hashPassword(adminPassword);
+  adminHash ??= hashPassword(adminPassword, testPasswordCost);
   await db('admin_accounts').insert({ username: adminUsername, password_hash: await adminHash });
 }
 

@@ -2,6 +2,7 @@ import type Koa from 'koa';
 import pino, { type Logger } from 'pino';
 import supertest from 'supertest';
 
+import type { ScryptCost } from '../../src/admin/passwords.js';
 import { createApp } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
@@ -11,6 +12,12 @@ import { questionsChangedChannel } from '../../src/polls/publication.js';
 import type { DatabaseTarget, TestDatabase } from './databases.js';
 
 export const testSessionKey = 'test-session-key-that-is-long-enough-0123456789';
+
+/**
+ * The scrypt cost of the test apps' password hashes (`testApp`): a 128th of the service's, so a login takes
+ * milliseconds, not most of a second. Tests of the cost itself use the service's.
+ */
+export const testPasswordCost: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
 
 export interface TestAppSettings extends Partial<
   Pick<Config, 'voteBatchWindowMs' | 'trustProxyHops' | 'indexEdgeMaxAgeSeconds' | 'maxStreams' | 'revision'>
@@ -40,6 +47,7 @@ export function testApp(
     readiness,
     metrics,
     logger,
+    passwordCost: testPasswordCost,
   });
   return { app, readiness, metrics };
 }
