@@ -143,6 +143,13 @@ for (const target of databaseTargets) {
         `attachment; filename="poll-${question.id}-results.csv"; ` +
           `filename*=UTF-8''poll-${question.id}-etc-passwd-x-results.csv`,
       );
+      const accented = await createQuestion(suite.db.knex, 'Thé ou café ? ☕', -1);
+      const unicode = await agent.get(`/admin/questions/${accented.id}/results.csv`).expect(200);
+      assert.equal(
+        unicode.headers['content-disposition'],
+        `attachment; filename="poll-${accented.id}-results.csv"; ` +
+          `filename*=UTF-8''poll-${accented.id}-Th%C3%A9-ou-caf%C3%A9-results.csv`,
+      );
       const symbols = await createQuestion(suite.db.knex, '?!', -1);
       const plain = await agent.get(`/admin/questions/${symbols.id}/results.csv`).expect(200);
       assert.equal(
