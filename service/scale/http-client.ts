@@ -68,12 +68,18 @@ export class HttpClient {
     });
   }
 
-  /** Sends once (never retried) and records what came back and when. */
-  async exchange(path: string, call: Call, clock: () => number): Promise<Exchange> {
+  /** Sends once (never retried) and records what came back and when, and the cookies set when asked. */
+  async exchange(
+    path: string,
+    call: Call,
+    clock: () => number,
+    keepCookies = false,
+  ): Promise<Exchange & { readonly cookies?: readonly string[] }> {
     const startedMs = clock();
     try {
-      const { status } = await this.send(path, call);
-      return { status, startedMs, endedMs: clock() };
+      const { status, headers } = await this.send(path, call);
+      const cookies = keepCookies ? ([] as string[]).concat(headers['set-cookie'] ?? []) : undefined;
+      return { status, startedMs, endedMs: clock(), ...(cookies && { cookies }) };
     } catch (caught) {
       const error = (caught as NodeJS.ErrnoException).code ?? (caught as Error).message;
       return { status: 0, error, startedMs, endedMs: clock() };

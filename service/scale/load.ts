@@ -1,4 +1,5 @@
 import { HttpClient, type Exchange } from './http-client.js';
+import { otherChoice, repeatVoterEvery, voteTwice } from './repeat-voters.js';
 
 export type VoteKind = 'api' | 'form';
 
@@ -10,10 +11,16 @@ export interface VoteTarget {
 /** One vote as the client saw it. */
 export interface VoteRecord extends VoteTarget, Exchange {
   readonly kind: VoteKind;
+  /** Set for the votes of a repeat voter (repeat-voters.ts): its first vote or the one it sends again. */
+  readonly role?: 'first' | 'repeat';
+  /** The repeat voter's browser: its voter cookie's id. */
+  readonly voter?: string;
 }
 
 export interface LoadPlan {
   readonly baseUrl: string;
+  /** Each replica straight, for the repeat voters. */
+  readonly replicaUrls: readonly string[];
   readonly targets: readonly VoteTarget[];
   readonly votes: number;
   readonly concurrency: number;
@@ -36,10 +43,12 @@ interface Visitor {
 /**
  * Sends `votes` votes, each exactly once (never retried: a retry would blur what the client was told), from
  * `concurrency` workers. Votes alternate between the JSON API (201) and the HTML form (303) and go round
- * the targets, so every choice gets both kinds.
+ * the targets, so every choice gets both kinds. Every `repeatVoterEvery`th is a repeat voter instead, whose
+ * two votes go straight to two replicas.
  */
 export async function sendVotes(plan: LoadPlan): Promise<VoteRecord[]> {
   const client = new HttpClient(plan.baseUrl, plan.concurrency);
+  const replicas = plan.replicaUrls.map((url) => new HttpClient(url, plan.concurrency));
   const records: VoteRecord[] = [];
   let next = 0;
   try {
@@ -53,13 +62,17 @@ export async function sendVotes(plan: LoadPlan): Promise<VoteRecord[]> {
           const kind: VoteKind = index % 2 === 0 ? 'api' : 'form';
           const target = plan.targets[Math.floor(index / 2) % plan.targets.length]!;
           if (plan.rate) await until(plan.clock, firstVoteMs + (index * 1000) / plan.rate);
-          records.push(await vote(client, plan.clock, index, kind, target, visitor));
+          if (index % repeatVoterEvery === repeatVoterEvery - 1) {
+            const second = otherChoice(plan.targets, target);
+            records.push(...(await voteTwice(replicas, plan.clock, index, target, second)));
+          } else records.push(await vote(client, plan.clock, index, kind, target, visitor));
           plan.onAnswered(records.length);
         }
       }),
     );
   } finally {
     client.close();
+    for (const replica of replicas) replica.close();
   }
   return records;
 }

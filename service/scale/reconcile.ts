@@ -6,13 +6,16 @@ import { isFailure, windowOf } from './windows.js';
 /**
  * - acknowledged: the answer a vote gets once it is committed (API 201, form 303): it must be in the database.
  * - ambiguous: no answer, or a 5xx: the vote may or may not have counted (a replica killed after its commit).
- * - refused: 4xx: the service counted nothing. The harness sends only valid votes, so each one is a bug.
+ * - repeated: a repeat voter's second vote answered 409: the service counted nothing (repeat-voters.ts checks
+ *   that its first one did count).
+ * - refused: any other 4xx: the service counted nothing. The harness sends only valid votes, so each is a bug.
  * - unexpected: any other answer; counted as possibly in the database.
  */
-export type Outcome = 'acknowledged' | 'ambiguous' | 'refused' | 'unexpected';
+export type Outcome = 'acknowledged' | 'ambiguous' | 'repeated' | 'refused' | 'unexpected';
 
 export function outcomeOf(record: VoteRecord): Outcome {
   if (record.status === (record.kind === 'api' ? 201 : 303)) return 'acknowledged';
+  if (record.role === 'repeat' && record.status === 409) return 'repeated';
   if (record.status === 0 || record.status >= 500) return 'ambiguous';
   if (record.status >= 400) return 'refused';
   return 'unexpected';
@@ -38,6 +41,7 @@ export interface Reconciliation {
   /** Every vote not acknowledged, by what the client got: "503", "no answer (ECONNRESET)", … */
   readonly failedByStatus: ReadonlyMap<string, number>;
   readonly ambiguous: number;
+  readonly repeated: number;
   readonly refused: number;
   readonly unexpected: number;
   readonly inDatabase: number;
@@ -68,7 +72,7 @@ export function reconcile(
   const byChoice = new Map<number, { sent: number; acknowledged: number; maybe: number }>();
   for (const choiceId of votesInDatabase.keys())
     byChoice.set(choiceId, { sent: 0, acknowledged: 0, maybe: 0 });
-  const count = { acknowledged: 0, ambiguous: 0, refused: 0, unexpected: 0 };
+  const count = { acknowledged: 0, ambiguous: 0, repeated: 0, refused: 0, unexpected: 0 };
   const acknowledgedByKind = { api: 0, form: 0 };
   const failedByStatus = new Map<string, number>();
   const failures = { outside: 0, inside: 0, inMargins: 0 };
@@ -88,6 +92,7 @@ export function reconcile(
       });
       continue;
     }
+    if (outcome === 'repeated') continue;
     if (outcome !== 'refused') tally.maybe += 1;
     const label = statusLabel(record);
     failedByStatus.set(label, (failedByStatus.get(label) ?? 0) + 1);

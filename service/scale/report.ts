@@ -1,4 +1,5 @@
 import type { ScaleResult } from './scenario.js';
+import { repeatVoterEvery } from './repeat-voters.js';
 import { streamSettleMs, windowMarginMs } from './scenario.js';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -13,14 +14,16 @@ export function formatReport(result: ScaleResult): string {
   const streams = result.streams;
   const streamRefusals = describeCounts(streams.refusedByStatus);
   const readFailures = [...reads.failedByStatus].map(([status, count]) => `${status}: ${count}`).join(', ');
-  const failed = r.sent - r.acknowledged;
+  const failed = r.sent - r.acknowledged - r.repeated;
+  const repeat = result.repeatVoters;
   const statuses = [...r.failedByStatus].map(([status, count]) => `${status}: ${count}`).join(', ');
   const throughput = r.durationMs > 0 ? r.acknowledged / (r.durationMs / 1000) : 0;
   const lines = [
     `Scale-out proof: ${result.setting}`,
     `${result.options.votes} votes at ${result.options.concurrency} concurrent` +
       (result.options.rate ? `, at most ${result.options.rate} per second` : '') +
-      ', half JSON API (201), half HTML form (303)',
+      ', half JSON API (201), half HTML form (303), one in ' +
+      `${repeatVoterEvery} a browser voting twice, straight at two replicas (201 then 409)`,
     '',
     row('sent', r.sent),
     row(
@@ -31,6 +34,23 @@ export function formatReport(result: ScaleResult): string {
     row('failed', failed, statuses),
     row('  ambiguous (5xx, no answer)', r.ambiguous, 'may or may not have counted'),
     row('  refused (4xx)', r.refused, 'must be 0'),
+    row(
+      'repeat voters (two replicas)',
+      repeat.voters,
+      `1 in ${repeatVoterEvery} votes; first counted: ${repeat.firstAcknowledged}; ` +
+        `during a fault: ${repeat.duringFaults}`,
+    ),
+    row(
+      '  second vote refused (409)',
+      repeat.repeatsRefused,
+      `counted as the first had not: ${repeat.repeatsCounted}`,
+    ),
+    row('  holding exactly one ballot', repeat.withOneBallot, 'never two; one for every acknowledged vote'),
+    row(
+      'ballots in the database',
+      repeat.ballotsInDatabase,
+      `votes in the database: ${repeat.votesInDatabase}; must be equal`,
+    ),
     row('in the database', r.inDatabase, 'acknowledged ≤ in database ≤ acknowledged + ambiguous'),
     row('lost', r.lost, 'acknowledged but not in the database; must be 0'),
     row('phantom', r.phantom, 'in the database beyond what was sent; must be 0'),

@@ -11,6 +11,7 @@ import { findNginx, nginxMissing, startBalancer } from './nginx.js';
 import { Progress } from './progress.js';
 import { readAlongside, summariseReads, type ReadSummary } from './reads.js';
 import { reconcile, type Reconciliation } from './reconcile.js';
+import { checkRepeatVoters, type RepeatVoterSummary } from './repeat-voters.js';
 import { startReplicas, type ReplicaFigures } from './replicas.js';
 import { LiveViewers, type StreamSummary } from './streams.js';
 import { Teardown } from './teardown.js';
@@ -45,6 +46,8 @@ export interface ScaleResult {
   /** What ran: the balancer, the replicas, the database, the machine. */
   readonly setting: string;
   readonly reconciliation: Reconciliation;
+  /** The browsers that voted twice, through two replicas, and the ballots the database holds for them. */
+  readonly repeatVoters: RepeatVoterSummary;
   /** The results pages read while the votes were sent. */
   readonly reads: ReadSummary;
   /** The live-results streams watched meanwhile. */
@@ -117,6 +120,7 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
     });
     const load = sendVotes({
       baseUrl: balancer.url,
+      replicaUrls: replicas.map((replica) => replica.url),
       targets: database.targets,
       votes: options.votes,
       concurrency: options.concurrency,
@@ -142,6 +146,7 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
     const replicaFigures = await Promise.all(replicas.map((replica) => replica.figures()));
     const counts = await votesInDatabase(database.url);
     const reconciliation = reconcile(records, counts, faultLog.windows, windowMarginMs);
+    const repeatVoters = await checkRepeatVoters(records, database.url, faultLog.windows, windowMarginMs);
     const reads = summariseReads(readRecords, faultLog.windows, windowMarginMs);
     note('waiting for every live-results stream to show the final counts');
     const streams = await viewers.settle(counts, streamSettleMs);
@@ -151,6 +156,7 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
       votes: options.votes,
       halted: halt.signal,
       reconciliation,
+      repeatVoters,
       reads,
       streams,
       faults: faultLog,
@@ -164,6 +170,7 @@ export async function runScaleTest(options: ScaleOptions): Promise<ScaleResult> 
         `${balancer.version} → ${replicaCount} replicas (Node ${process.version}) → ${database.description}; ` +
         `${cpus().length} CPUs`,
       reconciliation,
+      repeatVoters,
       reads,
       streams,
       faults: faultLog,

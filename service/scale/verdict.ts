@@ -1,6 +1,7 @@
 import { victimIndex, type FaultLog } from './faults.js';
 import type { ReadSummary } from './reads.js';
 import type { Reconciliation } from './reconcile.js';
+import type { RepeatVoterSummary } from './repeat-voters.js';
 import type { ReplicaFigures } from './replicas.js';
 import type { StreamSummary } from './streams.js';
 
@@ -9,6 +10,7 @@ export interface RunFindings {
   /** Aborted when the load was stopped early (the deadline, a fault that could not be injected). */
   readonly halted: AbortSignal;
   readonly reconciliation: Reconciliation;
+  readonly repeatVoters: RepeatVoterSummary;
   readonly reads: ReadSummary;
   readonly streams: StreamSummary;
   readonly faults: FaultLog;
@@ -20,6 +22,7 @@ export function problemsOf({
   votes,
   halted,
   reconciliation: result,
+  repeatVoters,
   reads,
   streams,
   faults,
@@ -38,6 +41,7 @@ export function problemsOf({
   if (result.unexpected > 0)
     problems.push(`${result.unexpected} votes got an answer that is neither 201/303 nor an error`);
   if (result.acknowledged === 0) problems.push('no vote was acknowledged');
+  problems.push(...repeatVoters.problems);
   for (const name of faults.skipped)
     problems.push(`the load ended before "${name}" could start: send more votes`);
   faults.windows.forEach((window, index) => {

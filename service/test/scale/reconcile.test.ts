@@ -29,6 +29,8 @@ describe('scale test: reconciling what clients saw with the database', () => {
     assert.equal(outcomeOf(vote({ kind: 'form', status: 303 })), 'acknowledged');
     assert.equal(outcomeOf(vote({ kind: 'api', status: 303 })), 'unexpected');
     assert.equal(outcomeOf(vote({ kind: 'form', status: 201 })), 'unexpected');
+    assert.equal(outcomeOf(vote({ kind: 'api', status: 409, role: 'repeat' })), 'repeated');
+    assert.equal(outcomeOf(vote({ kind: 'api', status: 409 })), 'refused');
     assert.equal(outcomeOf(vote({ status: 502 })), 'ambiguous');
     assert.equal(outcomeOf(vote({ status: 0, error: 'ECONNRESET' })), 'ambiguous');
     assert.equal(outcomeOf(vote({ status: 403 })), 'refused');

@@ -24,7 +24,8 @@ describe('scale-out: nginx in front of 3 replicas on one PostgreSQL, a replica k
 
   it('sent every vote and acknowledged most of them, through both the JSON API and the form', () => {
     const { reconciliation } = result;
-    assert.equal(reconciliation.sent, short.votes);
+    // One more for each repeat voter's second vote.
+    assert.equal(reconciliation.sent, short.votes + result.repeatVoters.voters);
     assert.ok(
       reconciliation.acknowledgedByKind.api > short.votes / 4,
       'too few API votes acknowledged (201)',
@@ -41,6 +42,16 @@ describe('scale-out: nginx in front of 3 replicas on one PostgreSQL, a replica k
     assert.equal(reconciliation.phantom, 0);
     assert.ok(reconciliation.inDatabase >= reconciliation.acknowledged);
     assert.ok(reconciliation.inDatabase <= reconciliation.acknowledged + reconciliation.ambiguous);
+  });
+
+  it('counted each browser that voted again through another replica once, during the faults too', () => {
+    const { repeatVoters } = result;
+    assert.ok(repeatVoters.voters >= short.votes / 20, 'too few repeat voters');
+    assert.ok(repeatVoters.repeatsRefused > 0, 'no repeat vote was refused');
+    assert.ok(repeatVoters.duringFaults > 0, 'no repeat voter voted while a fault was going on');
+    assert.deepEqual(repeatVoters.problems, []);
+    assert.ok(repeatVoters.withOneBallot >= repeatVoters.firstAcknowledged + repeatVoters.repeatsCounted);
+    assert.equal(repeatVoters.ballotsInDatabase, repeatVoters.votesInDatabase);
   });
 
   it('answered 5xx (or nothing) only inside the fault windows, and never refused a valid vote', () => {
