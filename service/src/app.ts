@@ -81,7 +81,14 @@ export function createApp({
   const latest = new LatestQuestionsCache(polls, questionChanges);
   const published = new PublishedQuestions(polls, new BallotCache(polls, questionChanges));
   const live = new LiveCounts(
-    async (id) => (await published.withVotes(id))?.choices ?? [],
+    async (id) => {
+      const question = await published.withVotes(id);
+      return {
+        choices: question?.choices ?? [],
+        closesAt: question?.closesAt ?? null,
+        closed: !!question?.closed,
+      };
+    },
     database.listen(votesCountedChannel),
     streamMetrics(metrics.registry),
     { maxStreams: config.maxStreams },

@@ -34,7 +34,22 @@
       show(JSON.parse(event.data));
       list.dataset.live = 'current'; // the numbers shown are the stream's, not only the page's
     });
+    // The poll closed: these were the last counts. Said as the server's pages say it (views.ts, longDate).
+    source.addEventListener('closed', (event) => {
+      source.close();
+      const { closesAt } = JSON.parse(event.data);
+      const when = closesAt
+        ? new Date(closesAt).toLocaleString('en-GB', {
+            dateStyle: 'long',
+            timeStyle: 'short',
+            timeZone: 'UTC',
+          })
+        : '';
+      showStatus(when ? `This poll closed on ${when} UTC.` : 'This poll is closed.');
+      list.dataset.live = 'closed';
+    });
     source.addEventListener('error', () => {
+      if (list.dataset.live === 'closed') return;
       showStatus('Live results lost: reconnecting…');
       // The browser retries a dropped stream by itself, but gives up on a refusal (503: busy or shutting
       // down); then this page tries again, after a pause spread out so refused pages do not return together.

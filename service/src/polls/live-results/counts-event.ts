@@ -23,3 +23,13 @@ export function countsEvent(questionId: number, choices: readonly Choice[]): Cou
   const id = createHash('sha256').update(data).digest('base64url').slice(0, 16);
   return { id, bytes: Buffer.from(`id: ${id}\nevent: counts\ndata: ${data}\n\n`) };
 }
+
+/**
+ * The event that ends a closed question's streams, after its last counts: `event: closed`,
+ * `data: {"questionId":1,"closesAt":"2026-12-08T14:00:00.000Z"}`. The results page's script stops there;
+ * another client that reconnects is told the same and, holding the last counts, answered 204 (the status
+ * that stops EventSource reconnecting, HTML Living Standard, "Server-sent events").
+ */
+export function closedEvent(questionId: number, closesAt: Date | null): Buffer {
+  return Buffer.from(`event: closed\ndata: ${JSON.stringify({ questionId, closesAt })}\n\n`);
+}

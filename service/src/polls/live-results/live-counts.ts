@@ -1,6 +1,6 @@
 import type { ChannelListener } from '../../db/listener.js';
 import type { Choice } from '../polls-repository.js';
-import { countsEvent } from './counts-event.js';
+import { closedEvent, countsEvent } from './counts-event.js';
 import { EventStream, type StreamSink } from './event-stream.js';
 import type { StreamMetrics } from './stream-metrics.js';
 import { questionIdsOf } from './votes-counted.js';
@@ -18,6 +18,19 @@ export interface LiveCountsOptions {
   readonly maxBufferedBytes?: number;
 }
 
+/** A watched question as read now: its counts (none once it is not published) and its closing. */
+export interface WatchedQuestion {
+  readonly choices: readonly Choice[];
+  readonly closesAt: Date | null;
+  /** By the database's clock: then its streams are sent the last counts and end. */
+  readonly closed: boolean;
+}
+
+// setTimeout's longest delay (a signed 32-bit millisecond count); a later closing is waited for in steps.
+const longestTimerMs = 2 ** 31 - 1;
+// How soon a closing is looked at again when this process's clock ran ahead of the database's.
+const closingRecheckMs = 100;
+
 /** How long clients wait before reconnecting, as the stream's first line tells them. */
 export const reconnectMs = 2_000;
 
@@ -30,6 +43,8 @@ export const reconnectMs = 2_000;
 export class LiveCounts {
   private readonly watchers = new Map<number, Set<EventStream>>();
   private readonly pending = new Set<number>();
+  // Per watched question that closes, the timer that reads it again at its closing time.
+  private readonly closings = new Map<number, NodeJS.Timeout>();
   private readonly tickMs: number;
   private readonly pollMs: number;
   private readonly heartbeatMs: number;
@@ -42,8 +57,8 @@ export class LiveCounts {
   private background: NodeJS.Timeout[] = [];
 
   constructor(
-    /** A published question's counts now; none when it is not published (any more). */
-    private readonly readCounts: (questionId: number) => Promise<readonly Choice[]>,
+    /** A published question's counts now (none when it is not published any more) and its closing. */
+    private readonly readCounts: (questionId: number) => Promise<WatchedQuestion>,
     private readonly listener: ChannelListener,
     private readonly metrics: StreamMetrics,
     private readonly options: LiveCountsOptions,
@@ -99,7 +114,11 @@ export class LiveCounts {
   private unwatch(questionId: number, stream: EventStream): void {
     const streams = this.watchers.get(questionId);
     if (!streams?.delete(stream)) return;
-    if (streams.size === 0) this.watchers.delete(questionId);
+    if (streams.size === 0) {
+      this.watchers.delete(questionId);
+      clearTimeout(this.closings.get(questionId));
+      this.closings.delete(questionId);
+    }
     this.open -= 1;
     this.metrics.closed();
     if (this.open === 0) this.stopBackground();
@@ -135,10 +154,10 @@ export class LiveCounts {
     // client back from another replica, holding counts newer than this read: sent these, its counts would go
     // backwards. Its join marked the question for the next tick, whose read begins after it.
     const readers = [...(this.watchers.get(questionId) ?? [])];
-    let choices: readonly Choice[];
+    let question: WatchedQuestion;
     try {
       this.metrics.countsRead();
-      choices = await this.readCounts(questionId);
+      question = await this.readCounts(questionId);
     } catch {
       // The database is away: try again at a later tick; the streams keep the last counts they were sent.
       this.pending.add(questionId);
@@ -147,15 +166,37 @@ export class LiveCounts {
     const watching = this.watchers.get(questionId);
     const streams = readers.filter((stream) => watching?.has(stream));
     if (streams.length === 0) return;
-    if (choices.length === 0) {
+    if (question.choices.length === 0) {
       // No longer published: its clients reconnect, and are answered 404.
       for (const stream of streams) stream.close();
       return;
     }
-    const event = countsEvent(questionId, choices);
+    const event = countsEvent(questionId, question.choices);
     let sent = 0;
     for (const stream of streams) if (stream.send(event)) sent += 1;
     this.metrics.sent(sent);
+    if (question.closed) {
+      const last = closedEvent(questionId, question.closesAt);
+      for (const stream of streams) {
+        stream.write(last);
+        stream.close();
+      }
+    } else if (question.closesAt) this.readAtClosing(questionId, question.closesAt);
+  }
+
+  /**
+   * No scheduler tells a replica that a question closed: each one watching it reads it again at its closing
+   * time, and whenever its own clock ran ahead of the database's, shortly after, until the read says closed.
+   */
+  private readAtClosing(questionId: number, closesAt: Date): void {
+    if (this.closings.has(questionId)) return;
+    const waitMs = Math.min(longestTimerMs, Math.max(closingRecheckMs, closesAt.getTime() - Date.now()));
+    const timer = setTimeout(() => {
+      this.closings.delete(questionId);
+      this.changed([questionId]);
+    }, waitMs);
+    timer.unref();
+    this.closings.set(questionId, timer);
   }
 
   private startBackground(): void {

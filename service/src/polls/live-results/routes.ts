@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { publishedOr404, type PublishedQuestions } from '../published-question.js';
+import { closedEvent, countsEvent } from './counts-event.js';
 import type { LiveCounts } from './live-counts.js';
 
 /** How long a refused client should wait (MAX_STREAMS reached, or this replica is shutting down). */
@@ -26,6 +27,10 @@ async function openStream(
   notFound: string,
 ): Promise<void> {
   const ballot = await publishedOr404(ctx, (id) => published.ballot(id), notFound);
+  if (ballot.closed) {
+    await answerClosed(ctx, published, ballot.id);
+    return;
+  }
   const refusal = live.refusal();
   if (refusal) {
     ctx.status = 503;
@@ -57,4 +62,21 @@ async function openStream(
     ctx.res,
     lastEventId === '' || lastEventId.length > maxEventIdLength ? undefined : lastEventId,
   );
+}
+
+/**
+ * A closed question's stream holds no slot: its last counts and the closed event, and the end. A client that
+ * already has those counts (Last-Event-ID) is answered 204, which stops EventSource reconnecting.
+ */
+async function answerClosed(ctx: Context, published: PublishedQuestions, questionId: number): Promise<void> {
+  const question = await published.withVotes(questionId);
+  if (!question) return ctx.throw(404);
+  const last = countsEvent(questionId, question.choices);
+  ctx.set('Cache-Control', 'no-store');
+  if (ctx.get('Last-Event-ID') === last.id) {
+    ctx.status = 204;
+    return;
+  }
+  ctx.type = 'text/event-stream';
+  ctx.body = Buffer.concat([last.bytes, closedEvent(questionId, question.closesAt)]);
 }

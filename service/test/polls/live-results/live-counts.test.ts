@@ -3,7 +3,11 @@ import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { ChannelListener } from '../../../src/db/listener.js';
 import { countsEvent } from '../../../src/polls/live-results/counts-event.js';
-import { LiveCounts, type LiveCountsOptions } from '../../../src/polls/live-results/live-counts.js';
+import {
+  LiveCounts,
+  type LiveCountsOptions,
+  type WatchedQuestion,
+} from '../../../src/polls/live-results/live-counts.js';
 import type { StreamMetrics } from '../../../src/polls/live-results/stream-metrics.js';
 import type { Choice } from '../../../src/polls/polls-repository.js';
 import { waitFor } from '../../support/wait.js';
@@ -49,13 +53,14 @@ function client({ reading }: { reading: boolean }) {
 
 describe('LiveCounts', () => {
   const votes = { value: 0 };
-  const counts = async (): Promise<Choice[]> => [{ id: 1, choiceText: 'Yes', votes: votes.value }];
+  const open = (choices: Choice[]): WatchedQuestion => ({ choices, closesAt: null, closed: false });
+  const counts = async () => open([{ id: 1, choiceText: 'Yes', votes: votes.value }]);
   const live: LiveCounts[] = [];
   const start = (
     listener: ChannelListener,
     metrics: StreamMetrics,
     options: Partial<LiveCountsOptions> = {},
-    read: (questionId: number) => Promise<Choice[]> = counts,
+    read: (questionId: number) => Promise<WatchedQuestion> = counts,
   ) => {
     const created = new LiveCounts(read, listener, metrics, { maxStreams: 10, ...options });
     live.push(created);
@@ -87,8 +92,8 @@ describe('LiveCounts', () => {
     const reads: { release(): void }[] = [];
     const heldRead = () => {
       const snapshot = votes.value;
-      return new Promise<Choice[]>((resolve) =>
-        reads.push({ release: () => resolve([{ id: 1, choiceText: 'Yes', votes: snapshot }]) }),
+      return new Promise<WatchedQuestion>((resolve) =>
+        reads.push({ release: () => resolve(open([{ id: 1, choiceText: 'Yes', votes: snapshot }])) }),
       );
     };
     const listener = fakeListener(true);
@@ -188,5 +193,25 @@ describe('LiveCounts', () => {
       () => countsSent(fast.received).includes(String(votes.value)),
       'the others still get counts',
     );
+  });
+
+  it('at its closing time, with no announcement, sends a closing question the last counts and a closed event, then ends', async () => {
+    const closesAt = new Date(Date.now() + 300);
+    // The question is closed once its time has passed, as the ballot cache then reads it.
+    const closing = async (): Promise<WatchedQuestion> => ({
+      choices: [{ id: 1, choiceText: 'Yes', votes: votes.value }],
+      closesAt,
+      closed: Date.now() >= closesAt.getTime(),
+    });
+    const { seen, metrics } = recordingMetrics();
+    const counter = start(fakeListener(true), metrics, { tickMs: 1 }, closing);
+    const { sink, received } = client({ reading: true });
+    counter.watch(7, sink, undefined);
+    await waitFor(() => countsSent(received).length === 1, 'the counts');
+    votes.value = 3;
+    await once(sink, 'finish');
+    assert.deepEqual(countsSent(received), ['0', '3']);
+    assert.match(received.at(-1)!, /^event: closed\ndata: \{"questionId":7,"closesAt":"[^"]+"\}\n\n$/);
+    await waitFor(() => seen.closed === 1, 'the ended stream is forgotten');
   });
 });

@@ -182,5 +182,33 @@ for (const target of databaseTargets) {
       await waitFor(() => client.ended, 'the stream ends');
       assert.equal((await fetch(url + paths.page(question.id))).status, 404);
     });
+
+    it('ends the streams of a question at its closing time with the last counts and a closed event, and answers a closed one at once', async () => {
+      const { url } = await serve();
+      const question = await createQuestion(db.knex, 'Closing?', -1, ['A', 'B']);
+      await db
+        .knex('questions')
+        .where({ id: question.id })
+        .update({ closes_at: db.knex.raw(`now() + interval '1 second'`) });
+      const watching = await stream(url + paths.page(question.id));
+      await watching.waitForCounts((counts) => counts.totalVotes === 0, 'the counts of the moment');
+      await vote(url, question.id, question.choiceIds[0]!);
+      await waitFor(() => watching.ended, 'the stream ends at the closing time');
+      assert.equal(watching.counts().at(-1)!.totalVotes, 1);
+      const last = watching.events.at(-1)!;
+      assert.equal(last.event, 'closed');
+      assert.equal(JSON.parse(last.data!).questionId, question.id);
+
+      const late = await stream(url + paths.api(question.id));
+      await waitFor(() => late.ended, 'a stream of a closed question ends at once');
+      assert.equal(late.status, 200);
+      assert.deepEqual(
+        late.events.map((event) => event.event),
+        ['counts', 'closed'],
+      );
+      const lastId = late.events[0]!.id!;
+      const back = await fetch(url + paths.api(question.id), { headers: { 'Last-Event-ID': lastId } });
+      assert.equal(back.status, 204, 'a client holding the last counts is told to stop reconnecting');
+    });
   });
 }
