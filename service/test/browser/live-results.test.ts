@@ -67,6 +67,39 @@ for (const target of databaseTargets) {
       await context.close();
     });
 
+    it('says the poll closed at its closing time, with the last counts, and stops following it', async () => {
+      const { db, server, chromium } = suite;
+      const question = await createQuestion(db.knex, 'Open or closed?', -1, ['Open', 'Closed']);
+      await db
+        .knex('questions')
+        .where({ id: question.id })
+        .update({ closes_at: db.knex.raw(`now() + interval '2 seconds'`) });
+      const page = await chromium.newPage();
+      const streamsOpened: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().endsWith('/results/events')) streamsOpened.push(request.url());
+      });
+      await page.goto(`${server.url}/polls/${question.id}/results/`);
+      await page.locator('ul.results[data-live="current"]').waitFor();
+      const response = await fetch(`${server.url}/api/questions/${question.id}/votes`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ choiceId: question.choiceIds[1] }),
+      });
+      assert.equal(response.status, 201);
+      await page.locator('ul.results[data-live="closed"]').waitFor({ timeout: 10_000 });
+      assert.match(
+        (await page.locator('.live-status').textContent()) ?? '',
+        /^This poll closed on \d{1,2} \w+ \d{4} at \d{2}:\d{2} UTC\.$/,
+      );
+      assert.deepEqual(await shown(page, 'Closed'), { count: '1 vote', bar: 100 });
+      await suite.screenshot(page, 'closed');
+      // EventSource would reconnect after the stream's retry delay (2 s): the page closed it instead.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      assert.equal(streamsOpened.length, 1);
+      await page.close();
+    });
+
     it('says the live results are reconnecting when its server shuts down', async () => {
       const { db, chromium } = suite;
       const question = await createQuestion(db.knex, 'Up or down?', -1, ['Up', 'Down']);
