@@ -1,7 +1,7 @@
 // src/ to plain JavaScript in dist/, file by file, with esbuild: `npm run build`, `npm ci` (the root's
 // `prepare`) and every `npm start` (start.mjs). The service always runs compiled code: under a TypeScript
-// loader (tsx) the process held about 85 MB more (docs/benchmarks.md, "Start-up"). Types are checked by
-// `npm run typecheck`.
+// loader (tsx) the process held far more memory (docs/benchmarks.md, "Figures behind the code"). Types are
+// checked by `npm run typecheck`.
 //
 // `npm start` runs one more output, dist/start/serve.js: the service and its packages in one file
 // (bundle.mjs). The image runs the file-by-file build.
@@ -12,7 +12,7 @@ import { bundleOptions } from './bundle.mjs';
 
 const serviceDir = import.meta.dirname;
 const distDir = path.join(serviceDir, 'dist');
-// What dist/ was built from; a start where none of it changed skips the build (about 0.3 s).
+// What dist/ was built from; a start where none of it changed skips the build.
 const builtFrom = path.join(distDir, '.built-from.json');
 
 /**
@@ -30,7 +30,7 @@ export async function buildService() {
   if (previous && previous.fingerprint === fingerprintOf([...always, ...previous.packageFiles])) return;
 
   rmSync(distDir, { recursive: true, force: true });
-  // Loaded only to build: a start with unchanged sources does not pay for esbuild's module (about 0.08 s).
+  // Loaded only to build: a start that builds nothing does not pay for esbuild's module.
   const { build, stop } = await import('esbuild');
   const fileByFile = build({
     absWorkingDir: serviceDir,

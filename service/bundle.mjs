@@ -75,7 +75,7 @@ const onlyPostgresDialects = {
 
 /**
  * knex-pglite requires PGlite's CommonJS build, a second copy of PGlite beside the ES module the service
- * imports (0.04 s of a start), only to make an instance when given none. The service always gives it one.
+ * imports, parsed at every start, only to make an instance when given none. The service always gives it one.
  */
 const onePGlite = {
   name: 'one-pglite',

@@ -68,8 +68,8 @@ export async function openEmbeddedPostgres(
 }
 
 /**
- * The template new data directories are copied from: PGlite's initdb takes seconds of WebAssembly (2.5–5 s
- * on a two-core machine), a copy a fraction of one. `npm ci` makes it (the root package's `prepare`), so the
+ * The template new data directories are copied from: PGlite's initdb takes seconds of WebAssembly, a copy
+ * a fraction of one (docs/benchmarks.md, "Start-up"). `npm ci` makes it (the root package's `prepare`), so the
  * first `npm start` of a fresh clone only copies it; without one, the first start to need it makes it.
  */
 export function embeddedTemplate(templateDir = templatesBesidePGlite()): Promise<string> {
@@ -84,8 +84,8 @@ export function embeddedTemplate(templateDir = templatesBesidePGlite()): Promise
 }
 
 /**
- * PGlite's default, initdb's 128 MB of shared buffers, is zeroed by WebAssembly on every open: about 0.5 s of a
- * start on a two-core machine. A local database of a few polls needs far less.
+ * PGlite's default, initdb's 128 MB of shared buffers, is zeroed by WebAssembly on every open, a large part of
+ * a start (docs/benchmarks.md, "Start-up"). A local database of a few polls needs far less.
  */
 const sharedBuffers = '16MB';
 

@@ -60,8 +60,8 @@ export async function migrateToLatest(
   { serialise }: { serialise: boolean },
 ): Promise<MigrationResult> {
   // Most runs (every start of the embedded database, every release without a migration) find nothing to
-  // do. Two small queries say so, where Knex's own run takes its lock table and loads every migration:
-  // 0.1 s of a start on a two-core machine.
+  // do. Two small queries say so, where Knex's own run takes its lock table and loads every migration
+  // (docs/benchmarks.md, "Start-up").
   if ((await pendingMigrations(db)).length === 0) return { applied: [] };
   if (!serialise) return { applied: (await db.migrate.latest(migratorConfig))[1] as string[] };
   return db.transaction(async (lockHolder) => {

@@ -28,9 +28,9 @@ const encoders: Record<ContentCoding, (body: Buffer) => Buffer> = {
  * coding and kept while the buffer lives: the cached index page and the static files are sent as the same
  * buffers again and again.
  *
- * Our own rather than koa-compress because it pays: the index page with a browser's Accept-Encoding cost
- * 312 µs of server CPU per request with koa-compress 5.2 (a stream per response, compressed every time)
- * against 72–77 µs with this middleware (wrk, 64 connections, one process, 2026-12-01).
+ * Our own rather than koa-compress because it pays: koa-compress opens a stream per response and compresses
+ * every time, several times this middleware's CPU per compressed page (docs/benchmarks.md, "Figures behind
+ * the code").
  */
 export function compressResponses(): Middleware {
   const compressed = new WeakMap<Buffer, Partial<Record<ContentCoding, Buffer>>>();

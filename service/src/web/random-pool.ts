@@ -6,8 +6,8 @@ let used = 0;
 
 /**
  * Cryptographically random bytes, drawn from the system's generator 4 KB at a time and handed out once each,
- * as Node does for randomUUID. Two 32-byte draws per form page (the CSRF secret and its mask) cost about a
- * tenth of the detail page's CPU when each was a call into the generator of its own (profile, 2026-12-01).
+ * as Node does for randomUUID: a form page draws two 32-byte values (the CSRF secret and its mask), and a call
+ * into the generator each was a visible share of its CPU (docs/benchmarks.md, "Figures behind the code").
  */
 export function pooledRandomBytes(size: number): Buffer {
   if (size > poolBytes) return randomBytes(size);

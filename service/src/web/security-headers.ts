@@ -3,8 +3,8 @@ import type { Middleware } from 'koa';
 
 /** Browser hardening for every response: scripts and styles only from our origin, never framed. */
 export function securityHeaders(): Middleware {
-  // Run per request, as helmet is meant to be used: replaying its headers recorded once at start saved about
-  // 2 µs of a request's 55–75 µs (measured on the index page), too little to keep code of our own for.
+  // Run per request, as helmet is meant to be used: replaying its headers recorded once at start saved too
+  // little to keep code of our own for (docs/benchmarks.md, "Figures behind the code").
   const setHelmetHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
