@@ -1,5 +1,6 @@
-// `npm run rollout -w stacks -- --stack dev --since 2026-12-01T10:00:00Z`: waits until the release that
-// `pulumi up` started at `--since` serves, or exits 1 naming why not (see rollout.ts).
+// `npm run rollout -w stacks -- --stack dev --since 2026-12-01T10:00:00Z [--previous-image IMAGE]`: waits until
+// the release that `pulumi up` started at `--since` serves, or exits 1 naming why not; on ec2, with the image the
+// stack ran before, a failed refresh is rolled back to it first (see rollout.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,9 @@ const tools: WaitTools = {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { stack: { type: 'string' }, since: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { stack: { type: 'string' }, since: { type: 'string' }, 'previous-image': { type: 'string' } },
+  });
   const since = new Date(values.since ?? '');
   if (!values.stack || Number.isNaN(since.getTime()))
     throw new Error('--stack NAME and --since ISO-TIME are required');
@@ -29,7 +32,12 @@ async function main(): Promise<void> {
   try {
     const kubeconfigFile = join(directory, 'kubeconfig.json');
     writeFileSync(kubeconfigFile, outputs.kubeconfig ?? '', { mode: 0o600 });
-    await waitForRollout(outputs.rollout, since, kubeconfigFile, tools);
+    const previousImage = values['previous-image'] || undefined;
+    await waitForRollout(outputs.rollout, since, kubeconfigFile, tools, {
+      stack: values.stack,
+      previousImage,
+      now: () => new Date(),
+    });
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -79,7 +79,17 @@ export const pollSeconds = 30;
 /** The ASG refresh: warm-up, health checks and draining of every instance, with the group at its largest. */
 export const timeoutMinutes = 45;
 
-/** Waits for the instance refresh to settle; throws with the refresh's own reason when it fails or times out. */
+/** A refresh that did not succeed; `stillRunning` when the wait gave up on it. */
+export class RefreshFailed extends Error {
+  constructor(
+    message: string,
+    readonly stillRunning: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** Waits for the instance refresh to settle; throws RefreshFailed with the refresh's own reason or the timeout. */
 export async function waitForInstanceRefresh(
   rollout: Extract<Rollout, { kind: 'instance-refresh' }>,
   since: Date,
@@ -90,14 +100,66 @@ export async function waitForInstanceRefresh(
       InstanceRefreshes?: InstanceRefresh[];
     };
     const verdict = refreshVerdict(answer.InstanceRefreshes ?? [], since);
-    if ('failed' in verdict) throw new Error(verdict.failed);
+    if ('failed' in verdict) throw new RefreshFailed(verdict.failed, false);
     if (verdict.done) return;
     tools.log(`instance refresh of ${rollout.autoScalingGroupName} still running`);
     await tools.sleep(pollSeconds);
   }
-  throw new Error(
+  throw new RefreshFailed(
     `instance refresh of ${rollout.autoScalingGroupName} not finished after ${timeoutMinutes} minutes`,
+    true,
   );
+}
+
+/** `pulumi up` of the stack with another image: what a rollback runs. */
+export function redeployCommand(stack: string, image: string): string[] {
+  return ['pulumi', 'up', '--yes', '--non-interactive', '--stack', stack, '--config', `polls:image=${image}`];
+}
+
+export function cancelRefreshCommand(rollout: Extract<Rollout, { kind: 'instance-refresh' }>): string[] {
+  return [
+    'aws',
+    'autoscaling',
+    'cancel-instance-refresh',
+    '--auto-scaling-group-name',
+    rollout.autoScalingGroupName,
+  ];
+}
+
+/** What a rollback needs: the stack, the image it ran before this deploy, and the clock. */
+export interface RollbackPlan {
+  stack: string;
+  /** The stack's `image` output before this deploy; undefined on its first image (nothing to go back to). */
+  previousImage?: string;
+  now(): Date;
+}
+
+/**
+ * Waits for the ec2 instance refresh and, when it fails, deploys the image that ran before. AWS's own rollback
+ * cannot do it: the provider moves the group to the new launch-template version before it starts the refresh,
+ * so the "previous configuration" a rollback returns to is the new one (terraform-provider-aws #34189; see
+ * ec2/platform.ts). The redeploy gives the template a version with the previous image, moves the group to it,
+ * refreshes the instances again and sets the stack's `image` output back. The build still fails, naming both.
+ */
+export async function waitOrRollBack(
+  rollout: Extract<Rollout, { kind: 'instance-refresh' }>,
+  since: Date,
+  plan: RollbackPlan,
+  tools: WaitTools,
+): Promise<void> {
+  try {
+    await waitForInstanceRefresh(rollout, since, tools);
+    return;
+  } catch (error) {
+    if (!(error instanceof RefreshFailed) || plan.previousImage === undefined) throw error;
+    // A group runs one refresh at a time: the one still running must stop before the redeploy starts another.
+    if (error.stillRunning) tools.run(cancelRefreshCommand(rollout));
+    tools.log(`${error.message}; deploying the previous image ${plan.previousImage}`);
+    const redeployed = plan.now();
+    tools.log(tools.run(redeployCommand(plan.stack, plan.previousImage)));
+    await waitForInstanceRefresh(rollout, redeployed, tools);
+    throw new Error(`${error.message}; rolled back to ${plan.previousImage}`);
+  }
 }
 
 /**
@@ -109,7 +171,12 @@ export async function waitForRollout(
   since: Date,
   kubeconfigFile: string,
   tools: WaitTools,
+  rollback?: RollbackPlan,
 ): Promise<void> {
-  if (rollout.kind === 'instance-refresh') return waitForInstanceRefresh(rollout, since, tools);
+  if (rollout.kind === 'instance-refresh') {
+    return rollback
+      ? waitOrRollBack(rollout, since, rollback, tools)
+      : waitForInstanceRefresh(rollout, since, tools);
+  }
   tools.log(tools.run(rolloutStatusCommand(rollout, kubeconfigFile, timeoutMinutes)).trim());
 }

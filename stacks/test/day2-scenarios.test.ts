@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { countChanges, type PlannedChange } from './scenarios/plan';
 import { servingTypes, statefulTypes } from './scenarios/replacement';
-import { runScenario, scenarios, type ScenarioResult } from './scenarios/scenarios';
+import { LaunchTemplateGroup } from './scenarios/instance-refresh';
+import { firstImage, runScenario, scenarios, secondImage, type ScenarioResult } from './scenarios/scenarios';
+import { ProgramRun, runProgram } from './support/program';
 import { scenarioTable } from './scenarios/table';
 
 /** A Markdown table with its cells trimmed, so Prettier's column padding does not count. */
@@ -190,6 +192,45 @@ describe('day-2 scenarios: successive deploys of one stack', () => {
       changesOf(outcome).map(({ key, change, inputs }) => [key, change, inputs]),
       [['aws:rds/instance:Instance::polls-db-instance', 'update', ['instanceClass']]],
     );
+  });
+
+  it('dev, a failed rollout ends on the previous image: the group launches it and the stack says so', () => {
+    const outcome = result(
+      'dev',
+      'a new image whose instances never become healthy, rolled back by the pipeline',
+    );
+    assert.ok(outcome && 'changes' in outcome);
+    assert.deepEqual(outcome.endsOn, { groupImage: firstImage, outputImage: firstImage });
+    assert.deepEqual(
+      outcome.changes.map(({ key, change }) => [key, change]),
+      [['aws:ec2/launchTemplate:LaunchTemplate::polls-lt', 'update']],
+    );
+  });
+
+  it('would catch AWS’s own rollback: it returns the group to the version the provider already moved it to', async () => {
+    const withAutoRollback = (run: ProgramRun) =>
+      new ProgramRun(
+        run.resources.map((resource) =>
+          resource.type === 'aws:autoscaling/group:Group'
+            ? {
+                ...resource,
+                inputs: {
+                  ...resource.inputs,
+                  instanceRefresh: { strategy: 'Rolling', preferences: { autoRollback: true } },
+                },
+              }
+            : resource,
+        ),
+        run.outputs,
+      );
+    const config = { platform: 'ec2', image: firstImage };
+    const first = await runProgram({ stack: 'dev', config });
+    const second = await runProgram({ stack: 'dev', config: { ...config, image: secondImage } });
+    const group = new LaunchTemplateGroup();
+    group.deploy(withAutoRollback(first));
+    group.deploy(withAutoRollback(second));
+    group.failRefresh();
+    assert.equal(group.image, secondImage);
   });
 
   it('prod, nodeMinSize raised: the node group grows in place, its desired size with its minimum', () => {

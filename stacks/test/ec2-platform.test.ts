@@ -72,6 +72,8 @@ for (const stack of ['dev', 'prod'] as const) {
       assert.equal(refresh.preferences.minHealthyPercentage, 100);
       assert.ok(Number(refresh.preferences.maxHealthyPercentage) > 100);
       assert.deepEqual(group().launchTemplate, { id: 'polls-lt-id', version: '1' });
+      // AWS's rollback would return to the version the provider already moved the group to (#34189).
+      assert.equal(refresh.preferences.autoRollback, false);
     });
 
     it('launches the current Amazon Linux 2023 image, looked up from AWS’s public parameter', () => {

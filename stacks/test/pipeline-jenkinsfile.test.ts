@@ -120,7 +120,8 @@ describe('Jenkinsfile', () => {
       /decide -w stacks -- --check-release-on-main/,
       /npm run --silent check-config -w stacks -- --stack "\$POLLS_STACK"/,
       /npm run --silent smoke -w stacks -- --url "\$url" --revision "\$COMMIT"/,
-      /npm run --silent rollout -w stacks -- --stack "\$POLLS_STACK" --since "\$DEPLOY_STARTED"/,
+      /npm run --silent rollout -w stacks -- --stack "\$POLLS_STACK" --since "\$DEPLOY_STARTED" \\\n\s+--previous-image "\$PREVIOUS_IMAGE"/,
+      /env\.PREVIOUS_IMAGE = sh\(\s+script: 'pulumi stack output image --stack "\$POLLS_STACK" 2>\/dev\/null \|\| true'/,
       /cleanWs\(\)/,
     ]) {
       assert.match(code, required);

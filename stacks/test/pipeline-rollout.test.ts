@@ -4,6 +4,7 @@ import {
   refreshVerdict,
   timeoutMinutes,
   waitForRollout,
+  waitOrRollBack,
   type InstanceRefresh,
   type WaitTools,
 } from '../pipeline/rollout';
@@ -82,6 +83,50 @@ describe('waiting for a rollout', () => {
     const forever = Array.from({ length: 200 }, () => refreshes(refresh('InProgress')));
     await assert.rejects(waitForRollout(asg, since, '/unused', scriptedTools(forever)), {
       message: new RegExp(`not finished after ${timeoutMinutes} minutes`),
+    });
+  });
+
+  describe('a failed ec2 rollout', () => {
+    const previousImage = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls:v1.0.0';
+    const plan = { stack: 'dev', previousImage, now: () => new Date('2026-12-01T10:30:00Z') };
+    const asgRollout = asg as Extract<Rollout, { kind: 'instance-refresh' }>;
+    const redeploy = ['pulumi', 'up', '--yes', '--non-interactive', '--stack', 'dev'];
+
+    it('deploys the previous image again, waits for that refresh, and still fails naming both', async () => {
+      const tools = scriptedTools([
+        refreshes(refresh('Failed')),
+        'Update succeeded',
+        refreshes(refresh('Successful', '2026-12-01T10:31:00Z'), refresh('Failed')),
+      ]);
+      await assert.rejects(waitOrRollBack(asgRollout, since, plan, tools), {
+        message: /ended Failed: 2 instances failed health checks; rolled back to .*polls:v1\.0\.0$/,
+      });
+      assert.deepEqual(tools.commands[1], [...redeploy, '--config', `polls:image=${previousImage}`]);
+      assert.equal(tools.commands.length, 3);
+    });
+
+    it('cancels a refresh that is still running before it deploys again', async () => {
+      const stuck = Array.from({ length: (timeoutMinutes * 60) / pollSeconds + 1 }, () =>
+        refreshes(refresh('InProgress')),
+      );
+      const tools = scriptedTools([
+        ...stuck,
+        '{}',
+        '',
+        refreshes(refresh('Successful', '2026-12-01T10:31:00Z')),
+      ]);
+      await assert.rejects(waitOrRollBack(asgRollout, since, plan, tools), { message: /rolled back to/ });
+      const cancel = tools.commands.findIndex((command) => command[2] === 'cancel-instance-refresh');
+      const up = tools.commands.findIndex((command) => command[0] === 'pulumi');
+      assert.ok(cancel > 0 && up === cancel + 1, `cancel at ${cancel}, pulumi up at ${up}`);
+    });
+
+    it('only fails when there is no previous image to go back to', async () => {
+      const tools = scriptedTools([refreshes(refresh('Failed'))]);
+      await assert.rejects(waitOrRollBack(asgRollout, since, { ...plan, previousImage: undefined }, tools), {
+        message: /ended Failed: 2 instances failed health checks$/,
+      });
+      assert.equal(tools.commands.length, 1);
     });
   });
 

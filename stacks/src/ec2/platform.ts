@@ -165,6 +165,10 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
         minElbCapacity: config.minReplicas,
         waitForCapacityTimeout: '15m',
         // A new launch template version (image, AMI, settings) replaces instances, never dropping below min.
+        // No autoRollback: the provider moves the group to the new version before it starts the refresh, so
+        // AWS would "roll back" to that same version (terraform-provider-aws #34189, internal/service/
+        // autoscaling/group.go). A failed refresh stops instead, and the pipeline deploys the previous image
+        // again (stacks/pipeline/rollout.ts), which moves the group, its template and the outputs back to it.
         instanceRefresh: {
           strategy: 'Rolling',
           preferences: {
@@ -172,7 +176,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
             maxHealthyPercentage: 200,
             instanceWarmup: String(instanceWarmupSeconds),
             skipMatching: true,
-            autoRollback: true,
+            autoRollback: false,
           },
         },
         enabledMetrics: ['GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupMaxSize', 'GroupMinSize'],

@@ -1,6 +1,8 @@
 import { deployerRole, eksMocks, operatorRole } from '../support/eks-stacks';
 import { ProgramRun, runProgram, type RunOptions, type StackName } from '../support/program';
+import { waitOrRollBack, type InstanceRefresh } from '../../pipeline/rollout';
 import { refusedUpdate, reportedAfterUpdate } from './aws';
+import { LaunchTemplateGroup } from './instance-refresh';
 import { planChanges, type PlannedChange } from './plan';
 
 const repository = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls';
@@ -23,10 +25,22 @@ export interface Scenario {
   after?: Deploy;
   /** Then the same `pulumi up` once more: the result is what that second one changes. */
   again?: boolean;
+  /**
+   * ec2: the instance refresh `after` started fails, and the pipeline reacts as stacks/pipeline/rollout.ts
+   * does: the result is what its rollback changes, and where the group and the outputs end.
+   */
+  refreshFails?: boolean;
+}
+
+/** Where a rolled-back ec2 stack ends: the image its group launches and the one its `image` output names. */
+export interface RolloutEnd {
+  groupImage: string;
+  outputImage: unknown;
 }
 
 /** What `pulumi up` changes; or the program's refusal, before anything changes; or AWS's, while it applies. */
-export type ScenarioResult = { changes: PlannedChange[] } | { refused: string } | { failed: string };
+export type ScenarioResult =
+  { changes: PlannedChange[]; endsOn?: RolloutEnd } | { refused: string } | { failed: string };
 
 /** The dev stack on ec2 and the prod stack on eks, each running the first image. */
 const base: Record<StackName, Config> = {
@@ -86,6 +100,17 @@ function scenariosOf(stack: StackName): Scenario[] {
           { name: 'nodeMinSize raised', stack, before: running, after: changed({ nodeMinSize: 4 }) },
         ]
       : []),
+    ...(stack === 'dev'
+      ? [
+          {
+            name: 'a new image whose instances never become healthy, rolled back by the pipeline',
+            stack,
+            before: running,
+            after: changed({ image: secondImage }),
+            refreshFails: true,
+          },
+        ]
+      : []),
     { name: 'domain added', stack, before: running, after: changed(site) },
     { name: 'CDN turned on', stack, before: changed({ cdn: false }), after: changed({ cdn: true }) },
     {
@@ -139,6 +164,59 @@ function settled(before: ProgramRun, after: ProgramRun, changes: PlannedChange[]
   );
 }
 
+/** The pipeline's wait after a deploy whose refresh fails, answered as AWS would, then the rollback it runs. */
+async function rolledBack(
+  scenario: Scenario,
+  before: ProgramRun,
+  after: ProgramRun,
+): Promise<ScenarioResult> {
+  const group = new LaunchTemplateGroup();
+  group.deploy(before);
+  group.deploy(after);
+  group.failRefresh();
+  const redeploys: string[][] = [];
+  let clock = Date.parse('2026-12-01T10:00:00Z');
+  const now = () => new Date((clock += 60_000));
+  const deployed = now();
+  // The failed refresh, then (after the pipeline's `pulumi up`) the one that refreshes back, which succeeds.
+  const refresh = (Status: string, StartTime: Date): InstanceRefresh => ({
+    InstanceRefreshId: Status,
+    Status,
+    StartTime: StartTime.toISOString(),
+  });
+  const tools = {
+    run: (command: string[]) => {
+      if (command[0] === 'pulumi') {
+        redeploys.push(command);
+        return '';
+      }
+      const refreshes = [refresh('Failed', deployed)];
+      if (redeploys.length > 0) refreshes.push(refresh('Successful', now()));
+      return JSON.stringify({ InstanceRefreshes: refreshes });
+    },
+    sleep: () => Promise.resolve(),
+    log: () => undefined,
+  };
+  const rollout = after.outputs.rollout?.value as { kind: 'instance-refresh'; autoScalingGroupName: string };
+  const previousImage = before.outputs.image?.value as string | undefined;
+  await waitOrRollBack(rollout, deployed, { stack: scenario.stack, previousImage, now }, tools).then(
+    () => {
+      throw new Error('the pipeline took the failed refresh for a success');
+    },
+    () => undefined,
+  );
+  if (redeploys.length === 0) {
+    return { changes: [], endsOn: { groupImage: group.image, outputImage: after.outputs.image?.value } };
+  }
+  const image = redeploys[0]!.at(-1)!.replace(/^polls:image=/, '');
+  const recovered = await run(scenario.stack, { config: { ...scenario.after!.config, image } }, after);
+  group.deploy(recovered);
+  return {
+    changes: planChanges(after, recovered),
+    endsOn: { groupImage: group.image, outputImage: recovered.outputs.image?.value },
+  };
+}
+
 /**
  * Runs the deploys under mocks, each reading the one before's outputs as its stack's last deploy. An update
  * AWS refuses (aws.ts) fails the scenario as `pulumi up` would.
@@ -157,6 +235,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     .map((change) => change.sent && refusedUpdate(change.type, change.sent))
     .find(Boolean);
   if (failure) return { failed: failure };
+  if (scenario.refreshFails) return rolledBack(scenario, before, after);
   if (!scenario.again) return { changes };
   const again = await run(scenario.stack, scenario.after, after);
   return { changes: planChanges(settled(before, after, changes), again) };
