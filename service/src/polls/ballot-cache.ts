@@ -1,6 +1,6 @@
 import type { ChannelListener } from '../db/listener.js';
 import { ListenedCache } from './listened-cache.js';
-import type { Ballot, QuestionRead } from './polls-repository.js';
+import { summaryOf, type Ballot, type QuestionRead } from './polls-repository.js';
 
 export interface BallotSource {
   findPublished(id: number): Promise<QuestionRead | undefined>;
@@ -42,14 +42,7 @@ export class BallotCache {
 
 function ballotOf(question: QuestionRead | undefined): Ballot | undefined {
   if (!question) return undefined;
-  const { id, questionText, pubDate, votingRule, closesAt, closed, choices } = question;
-  return {
-    id,
-    questionText,
-    pubDate,
-    votingRule,
-    closesAt,
-    closed,
-    choices: choices.map((choice) => ({ id: choice.id, choiceText: choice.choiceText })),
-  };
+  const choices = question.choices.map((choice) => ({ id: choice.id, choiceText: choice.choiceText }));
+  // A Ballot's fields only: the read's msUntilClose is the cache's business, not its callers'.
+  return { ...summaryOf(question), choices };
 }

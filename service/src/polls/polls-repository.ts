@@ -96,6 +96,15 @@ const latestAndUpcoming = `
         from questions where pub_date > now()) as upcoming
   left join lateral (${latestPublished}) as latest on true`;
 
+/**
+ * The summary's own fields of a wider row, as a literal: V8 gives every `{ ...row }` copy a hidden class of
+ * its own (see choicesWithVotes).
+ */
+export function summaryOf(row: QuestionSummary): QuestionSummary {
+  const { id, questionText, pubDate, votingRule, closesAt, closed } = row;
+  return { id, questionText, pubDate, votingRule, closesAt, closed };
+}
+
 /** Reads and votes on published questions: what voters and API clients may see and do. */
 export class PollsRepository {
   private readonly votes: VoteBatcher;
@@ -131,16 +140,7 @@ export class PollsRepository {
       (ms): ms is number => ms !== null,
     );
     return {
-      questions: rows
-        .filter((row): row is typeof row & { id: number } => row.id !== null)
-        .map(({ id, questionText, pubDate, votingRule, closesAt, closed }) => ({
-          id,
-          questionText,
-          pubDate,
-          votingRule,
-          closesAt,
-          closed,
-        })),
+      questions: rows.filter((row): row is typeof row & { id: number } => row.id !== null).map(summaryOf),
       msUntilChange: changes.length > 0 ? Math.min(...changes) : null,
     };
   }
