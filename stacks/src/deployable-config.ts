@@ -1,4 +1,5 @@
 import { loadStackConfig, type StackConfig } from './config';
+import { connectionBudget } from './database-connections';
 import { checkClusterAdmins } from './eks/access';
 import { checkKubernetesSupport } from './kubernetes-versions';
 
@@ -13,5 +14,7 @@ export function loadDeployableConfig(today: Date): StackConfig {
   if (config.platform === 'eks') {
     checkKubernetesSupport(config.kubernetesVersion, config.kubernetesExtendedSupport, today);
   }
+  // Refused here, naming the keys, before anything is registered (the platforms size their pools with it).
+  connectionBudget(config);
   return config;
 }

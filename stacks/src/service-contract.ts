@@ -32,6 +32,12 @@ export const healthPaths = {
   metrics: '/metrics',
 } as const;
 
+/**
+ * Sessions each serving process holds beside its pool: one LISTEN session per channel it listens on
+ * (service/src/app.ts listens on two: questions changed, votes counted; a test counts them there).
+ */
+export const listenerSessions = 2;
+
 /** The response header in which the service names the commit its image was built from (SERVICE_REVISION). */
 export const revisionHeader = 'Polls-Revision';
 
@@ -64,6 +70,7 @@ export const environmentNames = {
   logLevel: 'LOG_LEVEL',
   shutdownDrainSeconds: 'SHUTDOWN_DRAIN_SECONDS',
   metricsPort: 'METRICS_PORT',
+  databasePoolMax: 'DATABASE_POOL_MAX',
   databaseUrl: 'DATABASE_URL',
   sessionKeys: 'SESSION_KEYS',
 } as const;
@@ -81,6 +88,8 @@ export interface ServiceEnvironmentSettings {
   logLevel: string;
   /** How many proxies in front of the service append to X-Forwarded-For; see {@link trustedProxyHops}. */
   trustedProxyHops: number;
+  /** The pool of each process, sized to what the database class accepts (database-connections.ts). */
+  databasePoolMax: number;
 }
 
 /**
@@ -107,5 +116,6 @@ export function serviceEnvironment(settings: ServiceEnvironmentSettings): Record
     [environmentNames.databaseSsl]: 'verify-full',
     [environmentNames.logLevel]: settings.logLevel,
     [environmentNames.shutdownDrainSeconds]: String(drainSeconds),
+    [environmentNames.databasePoolMax]: String(settings.databasePoolMax),
   };
 }

@@ -13,6 +13,7 @@ const settings: BootSettings = {
   metricsLogGroupName: '/polls/dev/metrics',
   metricNamespace: 'polls/dev',
   trustedProxyHops: 1,
+  databasePoolMax: 10,
 };
 
 /** The body of a quoted here-document the user data writes to a file. */
@@ -60,7 +61,14 @@ describe('ec2 user data', () => {
   });
 
   it('configures the service for RDS behind the load balancer', () => {
-    for (const variable of ['NODE_ENV=production', 'TRUST_PROXY=1', 'DATABASE_SSL=verify-full']) {
+    // DATABASE_POOL_MAX: the pool the stack sized for its database class (database-connections.ts).
+    const variables = [
+      'NODE_ENV=production',
+      'TRUST_PROXY=1',
+      'DATABASE_SSL=verify-full',
+      'DATABASE_POOL_MAX=10',
+    ];
+    for (const variable of variables) {
       assert.ok(control.includes(`--env '${variable}'`), variable);
     }
     // The image carries RDS's CAs: nothing is fetched at boot or mounted for them.

@@ -17,6 +17,7 @@ export function settingsFor(overrides: Partial<WorkloadSettings> = {}): Workload
     clusterIssuer: 'letsencrypt',
     logLevel: 'info',
     trustedProxyHops: 1,
+    databasePoolMax: 10,
     databaseCidrs: ['10.0.0.0/16'],
     nodeCidrs: ['10.0.0.0/16'],
     databasePort: 5432,

@@ -43,6 +43,7 @@ describe('k8s workload objects', () => {
       HOST: '0.0.0.0',
       TRUST_PROXY: '1',
       SHUTDOWN_DRAIN_SECONDS: '10',
+      DATABASE_POOL_MAX: '10',
     });
     const fromSecret = env
       .filter((variable) => variable.valueFrom?.secretKeyRef)

@@ -4,6 +4,7 @@ import {
   METRICS_PORT,
   drainSeconds,
   environmentNames,
+  listenerSessions,
   openFilesLimit,
   revisionHeader,
   secretEnvironment,
@@ -12,11 +13,12 @@ import {
   trustedProxyHops,
 } from '../src/service-contract';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseWithServiceConfig, type ParseResult } from './support/service-config';
 
 /** The hops without a CDN: 1, which the service reads as `true` until it reads a number of hops. */
-const oneHop = { trustedProxyHops: trustedProxyHops(false) };
+const oneHop = { trustedProxyHops: trustedProxyHops(false), databasePoolMax: 10 };
 
 /** Secret values shaped as the service requires them (SESSION_KEYS: 32+ characters). */
 const secretValues = {
@@ -44,6 +46,10 @@ describe('service contract', () => {
       assert.equal(config.databaseSsl, 'verify-full');
       assert.equal(config.host, '0.0.0.0');
       assert.equal(config.databaseUrl, secretValues.DATABASE_URL);
+    });
+
+    it('gives every process the pool the stack sized for the database class', () => {
+      assert.equal(config.databasePoolMax, oneHop.databasePoolMax);
     });
 
     it('makes the service listen on the container port the platforms route to', () => {
@@ -92,6 +98,7 @@ describe('service contract', () => {
     const [behindCdn] = parseWithServiceConfig([
       {
         ...serviceEnvironment({
+          ...oneHop,
           logLevel: 'info',
           trustedProxyHops: trustedProxyHops(true),
         }),
@@ -140,5 +147,12 @@ describe('service contract', () => {
       { encoding: 'utf8' },
     );
     assert.equal(printed.stdout, revisionHeader, printed.stderr);
+  });
+
+  // Each channel the app listens on is a session of its own beside the pool (service/src/db/database.ts).
+  it('counts the listener sessions the service holds: one per channel its app listens on', () => {
+    const app = readFileSync(path.resolve(__dirname, '../../service/src/app.ts'), 'utf8');
+    const channels = new Set([...app.matchAll(/database\.listen\((\w+)\)/g)].map((match) => match[1]));
+    assert.equal(channels.size, listenerSessions, [...channels].join(', '));
   });
 });

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { architectureOf } from '../architecture';
 import { CONTAINER_PORT, healthPaths, stopTimeoutSeconds, trustedProxyHops } from '../service-contract';
 import type { StackConfig } from '../config';
+import { connectionBudget } from '../database-connections';
 import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { encryptedRootVolume, imdsV2Only } from '../instance-hardening';
 import { metricNamespace, type PlatformTelemetry } from '../observability/telemetry';
@@ -30,6 +31,7 @@ export const ec2ConfigKeys = [
   'maxReplicas',
   'targetCpuUtilization',
   'cdn',
+  'dbInstanceClass',
 ] as const satisfies readonly (keyof StackConfig)[];
 export type Ec2Config = Pick<StackConfig, (typeof ec2ConfigKeys)[number]>;
 
@@ -121,6 +123,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
           metricsLogGroupName,
           metricNamespace: metricNamespace(config),
           trustedProxyHops: trustedProxyHops(config.cdn),
+          databasePoolMax: connectionBudget({ ...config, platform: 'ec2' }).poolSize,
         }),
       );
 

@@ -21,15 +21,19 @@ export interface BootSettings {
   metricNamespace: string;
   /** Proxies in front of the service that append to X-Forwarded-For (service-contract.ts). */
   trustedProxyHops: number;
+  /** DATABASE_POOL_MAX, sized to the database class (database-connections.ts). */
+  databasePoolMax: number;
 }
+
+type EnvironmentSettings = Pick<BootSettings, 'trustedProxyHops' | 'databasePoolMax'>;
 
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 // The RDS CA bundle is mounted, so the database's certificate and host name are verified.
-function environmentOptions(trustedProxyHops: number): string {
-  return Object.entries(serviceEnvironment({ logLevel: 'info', trustedProxyHops }))
+function environmentOptions(settings: EnvironmentSettings): string {
+  return Object.entries(serviceEnvironment({ logLevel: 'info', ...settings }))
     .map(([name, value]) => `--env ${shellQuote(`${name}=${value}`)}`)
     .join(' ');
 }
@@ -39,7 +43,7 @@ function environmentOptions(trustedProxyHops: number): string {
  * the instance role, the image, then the migrations. The migration command takes a PostgreSQL advisory lock,
  * so instances booting together run it one after another and all but the first find nothing to do.
  */
-const controlScript = (trustedProxyHops: number) => `#!/bin/bash
+const controlScript = (settings: EnvironmentSettings) => `#!/bin/bash
 set -euo pipefail
 # shellcheck source=/dev/null
 source /etc/polls/polls.conf
@@ -48,7 +52,7 @@ container() {
   local stream=$1
   shift
   docker run --env-file /run/polls/app.env \\
-    ${environmentOptions(trustedProxyHops)} \\
+    ${environmentOptions(settings)} \\
     --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \\
     --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group="$LOG_GROUP" \\
     --log-opt awslogs-stream="$(cat /run/polls/instance-id)/$stream" --log-opt mode=non-blocking \\
@@ -156,7 +160,7 @@ ${conf}
 POLLS_CONF
 
 cat >/usr/local/bin/polls <<'POLLS_SCRIPT'
-${controlScript(settings.trustedProxyHops)}POLLS_SCRIPT
+${controlScript(settings)}POLLS_SCRIPT
 chmod 0755 /usr/local/bin/polls
 
 cat >/etc/systemd/system/polls.service <<'POLLS_UNIT'

@@ -1,4 +1,5 @@
 import type { StackConfig } from '../config';
+import { connectionBudget } from '../database-connections';
 import { trustedProxyHops } from '../service-contract';
 import type { IngressControllerSelector, WorkloadSettings } from './settings';
 
@@ -23,6 +24,7 @@ export const workloadConfigKeys = [
   'domain',
   'cdn',
   'vpcCidr',
+  'dbInstanceClass',
 ] as const satisfies readonly (keyof StackConfig)[];
 export type WorkloadConfig = Pick<StackConfig, (typeof workloadConfigKeys)[number]>;
 
@@ -43,6 +45,7 @@ export function workloadSettings(config: WorkloadConfig, image: string): Workloa
     clusterIssuer: clusterIssuerName,
     logLevel: 'info',
     trustedProxyHops: trustedProxyHops(config.cdn),
+    databasePoolMax: connectionBudget({ ...config, platform: 'eks' }).poolSize,
     databaseCidrs: [config.vpcCidr],
     databasePort: 5432,
     nodeCidrs: [config.vpcCidr],

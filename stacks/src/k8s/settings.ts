@@ -16,6 +16,8 @@ export interface WorkloadSettings {
   logLevel: string;
   /** Proxies in front of the pods that append to X-Forwarded-For: the controller, and the CDN when there is one. */
   trustedProxyHops: number;
+  /** DATABASE_POOL_MAX of the web pods and the migration, sized to the database class (database-connections.ts). */
+  databasePoolMax: number;
   /** Where the database lives; the pods may open connections to these ranges on `databasePort` only. */
   databaseCidrs: string[];
   databasePort: number;
