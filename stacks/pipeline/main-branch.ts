@@ -24,7 +24,11 @@ export function runGitIn(directory: string): RunGit {
 function checked(git: RunGit, args: string[]): string {
   const result = git(args);
   if (result.status !== 0) {
-    throw new Error(`git ${args.join(' ')} failed: ${result.stderr.trim().split('\n').pop() ?? ''}`);
+    // git's first `fatal:` line says what went wrong; the lines after it are advice.
+    const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
+    const reason =
+      lines.find((line) => /^(fatal|error):/.test(line)) ?? lines[0] ?? `exit status ${result.status}`;
+    throw new Error(`git ${args.join(' ')} failed: ${reason}`);
   }
   return result.stdout.trim();
 }
