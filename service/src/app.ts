@@ -20,6 +20,7 @@ import { pollsPages } from './polls/pages.js';
 import { PollsRepository } from './polls/polls-repository.js';
 import { PublishedQuestions } from './polls/published-question.js';
 import { Voters } from './polls/voters.js';
+import { votingRuleLabels } from './polls/voting-rules.js';
 import { cacheControl } from './web/cache-control.js';
 import { compressResponses } from './web/compression.js';
 import { CookieKeys } from './web/cookie-keys.js';
@@ -71,7 +72,7 @@ export function createApp({
   const app = new Koa({ proxy: config.trustProxyHops > 0, maxIpsCount: config.trustProxyHops });
   app.keys = new CookieKeys(config.sessionKeys);
   const assets = loadStaticAssets();
-  const render = createRenderer({ asset: assets.url, csrfField: csrfFormField });
+  const render = createRenderer({ asset: assets.url, csrfField: csrfFormField, votingRuleLabels });
   const polls = new PollsRepository(db, {
     onVote: metrics.countVote,
     onVoteBatch: metrics.countVoteBatch,

@@ -1,11 +1,16 @@
 import type { Knex } from 'knex';
-import { wasPublishedRecently } from '../polls/publication.js';
+import { openSql, wasPublishedRecently } from '../polls/publication.js';
+import type { VotingRule } from '../polls/voting-rules.js';
 
 export interface ListedQuestion {
   readonly id: number;
   readonly questionText: string;
   readonly pubDate: Date;
   readonly publishedRecently: boolean;
+  readonly votingRule: VotingRule;
+  readonly closesAt: Date | null;
+  /** Past its closing time when the list was read, by the database's clock. */
+  readonly closed: boolean;
   readonly choiceCount: number;
   readonly totalVotes: number;
 }
@@ -75,6 +80,9 @@ export class QuestionList {
         'questions.id',
         'questions.question_text',
         'questions.pub_date',
+        'questions.voting_rule',
+        'questions.closes_at',
+        this.db.raw(`not ${openSql('questions')} as closed`),
         this.db.raw('count(choices.id)::int as choice_count'),
         this.db.raw('coalesce(sum(choices.votes), 0)::bigint as total_votes'),
       );
@@ -100,6 +108,9 @@ export class QuestionList {
       id: number;
       question_text: string;
       pub_date: Date;
+      voting_rule: VotingRule;
+      closes_at: Date | null;
+      closed: boolean;
       choice_count: number;
       // bigint: a string from pg, a number from PGlite; Number() reads both (exact below 2^53).
       total_votes: string | number;
@@ -115,6 +126,9 @@ export class QuestionList {
           questionText: row.question_text,
           pubDate,
           publishedRecently: wasPublishedRecently(pubDate, now),
+          votingRule: row.voting_rule,
+          closesAt: row.closes_at ? new Date(row.closes_at) : null,
+          closed: row.closed,
           choiceCount: Number(row.choice_count),
           totalVotes: Number(row.total_votes),
         };

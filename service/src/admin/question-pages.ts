@@ -1,6 +1,5 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { votingRuleLabels } from '../polls/voting-rules.js';
 import { csrfToken } from '../web/csrf.js';
 import { parseId } from '../web/ids.js';
 import type { Render } from '../web/views.js';
@@ -28,7 +27,6 @@ export function questionPages(
   const renderForm = (ctx: Context, id: number | undefined, form: QuestionForm, errors: FormErrors = {}) => {
     ctx.body = render('admin/question-form.njk', {
       account: ctx.state.account,
-      votingRuleLabels,
       csrfToken: csrfToken(ctx),
       id,
       form,

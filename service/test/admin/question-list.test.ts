@@ -42,6 +42,28 @@ for (const target of databaseTargets) {
       assert.match(all, /5 questions/);
     });
 
+    it('shows each question’s voting rule and its closing time, closed or not', async () => {
+      const open = await createQuestion(suite.db.knex, 'Still open', -1);
+      const closed = await createQuestion(suite.db.knex, 'Over', -2);
+      await suite.db
+        .knex('questions')
+        .where({ id: open.id })
+        .update({ closes_at: new Date('2999-01-01T12:00Z') });
+      await suite.db
+        .knex('questions')
+        .where({ id: closed.id })
+        .update({ closes_at: new Date('2020-01-01T12:00Z'), voting_rule: 'any-number' });
+      const page = (await agent.get('/admin/')).text;
+      assert.match(
+        page,
+        /Still open<\/a><\/td>[\s\S]*?Closes 1 January 2999 at 12:00 UTC<\/span> <span class="recent">One vote per browser</,
+      );
+      assert.match(
+        page,
+        /Over<\/a><\/td>[\s\S]*?Closed 1 January 2020 at 12:00 UTC<\/span> <span class="recent">Any number of votes</,
+      );
+    });
+
     it('sorts by a column in either direction', async () => {
       await createQuestion(suite.db.knex, 'B', -1, ['x', 'y', 'z']);
       await createQuestion(suite.db.knex, 'A', -2, ['x']);
