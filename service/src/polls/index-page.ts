@@ -8,7 +8,9 @@ import type { LatestIndex, LatestQuestionsCache } from './latest-questions-cache
  * per change, to bytes, which are sent (and compressed, once per coding) as they are. A shared cache (the
  * CDN) may keep the page `edgeMaxAgeSeconds`, but never past the moment the clock alone changes it (a
  * scheduled question going public, a listed one closing): s-maxage counts down to it, to no-store below a
- * second. The CDN's cache policy allows a TTL of 0 (stacks/src/cdn/edge-policies.ts), so it obeys.
+ * second. The CDN's cache policy has a minimum TTL of 0 (stacks/src/cdn/edge-policies.ts), so it obeys both:
+ * CloudFront keeps an object past its Cache-Control only under a minimum TTL above 0 (CachePolicyConfig,
+ * Amazon CloudFront API Reference).
  */
 export function indexPage(
   latest: LatestQuestionsCache,

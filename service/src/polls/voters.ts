@@ -3,7 +3,8 @@ import type { Context } from 'koa';
 import { clientAddress } from '../web/client-address.js';
 import { SiteCookie } from '../web/site-cookie.js';
 
-// Browsers keep a cookie 400 days at most (RFC 6265bis, "The Max-Age Attribute"; Chrome since 104), so asking
+// Browsers keep a cookie 400 days at most: draft-ietf-httpbis-rfc6265bis ("The limit SHOULD NOT be
+// greater than 400 days"; Expires and Max-Age beyond it are cut to it), as Chrome and Firefox do. Asking
 // for more gains nothing.
 const voterCookie = new SiteCookie('polls_voter', 400 * 24 * 60 * 60 * 1000);
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
