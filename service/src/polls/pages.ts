@@ -39,14 +39,17 @@ export function pollsPages(
 
   const ballotOr404 = (ctx: Context) => publishedOr404(ctx, (id) => published.ballot(id), pollNotFound);
 
-  /** The results; of a closed question, with the closing time in place of the form. */
-  const renderResults = async (ctx: Context) => {
+  /**
+   * The results; of a closed question, with the closing time in place of the form. `refusedAsClosed`: the
+   * vote's own statement found it closed, which this process's clock may not show yet.
+   */
+  const renderResults = async (ctx: Context, refusedAsClosed = false) => {
     const question = await publishedOr404(ctx, (id) => published.withVotes(id), pollNotFound);
     ctx.body = render('polls/results.njk', {
       question,
       ...voteShares(question.choices),
       ownChoiceId: await ownChoiceOf(ctx, polls, question),
-      closedMessage: question.closed ? closedMessage(question.closesAt) : undefined,
+      closedMessage: question.closed || refusedAsClosed ? closedMessage(question.closesAt) : undefined,
     });
   };
 
@@ -69,6 +72,11 @@ export function pollsPages(
         ctx.redirect(`/polls/${questionId}/results/`);
         return;
       }
+      if (outcome === 'closed') {
+        ctx.status = 409;
+        await renderResults(ctx, true);
+        return;
+      }
       if (outcome === 'repeat') {
         ctx.status = 409;
         renderDetail(ctx, render, await ballotOr404(ctx), alreadyVotedMessage);
@@ -85,7 +93,7 @@ export function pollsPages(
     renderDetail(ctx, render, ballot, noChoiceMessage);
   });
 
-  router.get('/polls/:id/results/', renderResults);
+  router.get('/polls/:id/results/', (ctx) => renderResults(ctx));
 
   return router;
 }

@@ -28,7 +28,7 @@ async function openStream(
 ): Promise<void> {
   const ballot = await publishedOr404(ctx, (id) => published.ballot(id), notFound);
   if (ballot.closed) {
-    await answerClosed(ctx, published, ballot.id);
+    await answerClosed(ctx, published, ballot.id, notFound);
     return;
   }
   const refusal = live.refusal();
@@ -68,9 +68,14 @@ async function openStream(
  * A closed question's stream holds no slot: its last counts and the closed event, and the end. A client that
  * already has those counts (Last-Event-ID) is answered 204, which stops EventSource reconnecting.
  */
-async function answerClosed(ctx: Context, published: PublishedQuestions, questionId: number): Promise<void> {
+async function answerClosed(
+  ctx: Context,
+  published: PublishedQuestions,
+  questionId: number,
+  notFound: string,
+): Promise<void> {
   const question = await published.withVotes(questionId);
-  if (!question) return ctx.throw(404);
+  if (!question) return ctx.throw(404, notFound);
   const last = countsEvent(questionId, question.choices);
   ctx.set('Cache-Control', 'no-store');
   if (ctx.get('Last-Event-ID') === last.id) {
