@@ -47,6 +47,7 @@ export interface AppDependencies {
     | 'indexEdgeMaxAgeSeconds'
     | 'maxStreams'
     | 'revision'
+    | 'maxStreamsPerAddress'
   >;
   readonly database: Pick<Database, 'knex' | 'listen'>;
   readonly readiness: Readiness;
@@ -92,7 +93,11 @@ export function createApp({
     },
     database.listen(votesCountedChannel),
     streamMetrics(metrics.registry),
-    { maxStreams: config.maxStreams },
+    {
+      maxStreams: config.maxStreams,
+      maxStreamsPerAddress: config.maxStreamsPerAddress,
+      onEnded: (ended) => logger.info(ended, 'stream ended'),
+    },
   );
   questionChanges.subscribe(() => live.questionsChanged());
   // Streams first: they would hold the drain open, and their clients should move to a replica that stays.

@@ -39,6 +39,10 @@ export interface Config {
   readonly maxStreams: number;
   /** The commit the image was built from (the image sets SERVICE_REVISION); undefined outside an image. */
   readonly revision: string | undefined;
+  /** How many of them one client address may hold; more are refused with 429. */
+  readonly maxStreamsPerAddress: number;
+  /** Idle keep-alive connections one client address may keep open; beyond them a response closes its connection. */
+  readonly httpMaxIdleConnectionsPerAddress: number;
 }
 
 /** A configuration mistake, reported as one line naming the variable. */
@@ -84,7 +88,33 @@ export function parseConfig(env: Environment = process.env): Config {
     indexEdgeMaxAgeSeconds: integer(env, 'INDEX_EDGE_MAX_AGE_SECONDS', 5, { min: 0, max: 3600 }),
     maxStreams,
     revision: revisionOf(env, 'SERVICE_REVISION'),
+    maxStreamsPerAddress: streamsPerAddress(env, maxStreams),
+    httpMaxIdleConnectionsPerAddress: integer(env, 'HTTP_MAX_IDLE_CONNECTIONS_PER_ADDRESS', 128, {
+      min: 1,
+      max: 1_000_000,
+    }),
   };
+}
+
+/**
+ * A school's NAT puts hundreds of viewers behind one address, and a replica gets its share of them: 1,000 lets
+ * them watch, while one address can still take at most a fifth of the default MAX_STREAMS.
+ */
+const defaultStreamsPerAddress = 1000;
+
+/** MAX_STREAMS_PER_ADDRESS: at most MAX_STREAMS, which an unset value follows when it is lower. */
+function streamsPerAddress(env: Environment, maxStreams: number): number {
+  const limit = integer(env, 'MAX_STREAMS_PER_ADDRESS', Math.min(defaultStreamsPerAddress, maxStreams), {
+    min: 0,
+    max: 100_000,
+  });
+  if (limit > maxStreams) {
+    throw new ConfigError(
+      'MAX_STREAMS_PER_ADDRESS',
+      `must not exceed MAX_STREAMS (${maxStreams}); got ${limit}`,
+    );
+  }
+  return limit;
 }
 
 /** Connections beside the live-results streams, for pages, votes and keep-alive clients. */

@@ -1,4 +1,4 @@
-/* global document, window, EventSource, setTimeout -- runs in the browser */
+/* global document, window, EventSource, setTimeout, clearTimeout -- runs in the browser */
 // Live results: keeps the counts, bars and total of the results page current over Server-Sent Events
 // (the `counts` events of /polls/:id/results/events). The page is complete without this script.
 (() => {
@@ -27,9 +27,15 @@
     total.textContent = `${votes(counts.totalVotes)} in all.`;
   };
 
+  // A stream ends by design now and then (it has a lifetime, service/src/polls/live-results/live-counts.ts)
+  // and the browser is back within its 2 s retry: only a stream still lost after 3 s is worth saying so.
+  let lostNotice;
   const connect = () => {
     const source = new EventSource(list.dataset.events);
-    source.addEventListener('open', () => showStatus(''));
+    source.addEventListener('open', () => {
+      clearTimeout(lostNotice);
+      showStatus('');
+    });
     source.addEventListener('counts', (event) => {
       show(JSON.parse(event.data));
       list.dataset.live = 'current'; // the numbers shown are the stream's, not only the page's
@@ -51,6 +57,8 @@
     source.addEventListener('error', () => {
       if (list.dataset.live === 'closed') return;
       showStatus('Live results lost: reconnecting…');
+      clearTimeout(lostNotice);
+      lostNotice = setTimeout(() => showStatus('Live results lost: reconnecting…'), 3_000);
       // The browser retries a dropped stream by itself, but gives up on a refusal (503: busy or shutting
       // down); then this page tries again, after a pause spread out so refused pages do not return together.
       if (source.readyState === EventSource.CLOSED) setTimeout(connect, 3_000 + Math.random() * 4_000);

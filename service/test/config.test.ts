@@ -24,6 +24,12 @@ describe('parseConfig', () => {
     assert.equal(config.indexEdgeMaxAgeSeconds, 5);
     assert.equal(config.maxStreams, 5000);
     assert.equal(config.revision, undefined);
+    assert.equal(config.maxStreamsPerAddress, 1000);
+    assert.equal(config.httpMaxIdleConnectionsPerAddress, 128);
+  });
+
+  it('lets one address hold every stream when MAX_STREAMS is below the per-address default', () => {
+    assert.equal(parseConfig({ MAX_STREAMS: '300' }).maxStreamsPerAddress, 300);
   });
 
   it('leaves 1024 connections beside MAX_STREAMS unless HTTP_MAX_CONNECTIONS says otherwise', () => {
@@ -49,6 +55,8 @@ describe('parseConfig', () => {
       INDEX_EDGE_MAX_AGE_SECONDS: '0',
       MAX_STREAMS: '150',
       SERVICE_REVISION: '3f9c2ab1d4e5f60718293a4b5c6d7e8f90a1b2c3',
+      MAX_STREAMS_PER_ADDRESS: '20',
+      HTTP_MAX_IDLE_CONNECTIONS_PER_ADDRESS: '16',
     });
     assert.equal(config.port, 8080);
     assert.equal(config.databaseUrl, 'postgres://app:secret@db:5432/polls');
@@ -66,6 +74,8 @@ describe('parseConfig', () => {
     assert.equal(config.indexEdgeMaxAgeSeconds, 0);
     assert.equal(config.maxStreams, 150);
     assert.equal(config.revision, '3f9c2ab1d4e5f60718293a4b5c6d7e8f90a1b2c3');
+    assert.equal(config.maxStreamsPerAddress, 20);
+    assert.equal(config.httpMaxIdleConnectionsPerAddress, 16);
   });
 
   const invalid: [Record<string, string>, string, RegExp][] = [
@@ -94,6 +104,17 @@ describe('parseConfig', () => {
     [{ INDEX_EDGE_MAX_AGE_SECONDS: '3601' }, 'INDEX_EDGE_MAX_AGE_SECONDS', /from 0 to 3600/],
     [{ MAX_STREAMS: 'many' }, 'MAX_STREAMS', /whole number/],
     [{ MAX_STREAMS: '100001' }, 'MAX_STREAMS', /from 0 to 100000/],
+    [{ MAX_STREAMS_PER_ADDRESS: 'some' }, 'MAX_STREAMS_PER_ADDRESS', /whole number/],
+    [
+      { MAX_STREAMS: '100', MAX_STREAMS_PER_ADDRESS: '101' },
+      'MAX_STREAMS_PER_ADDRESS',
+      /must not exceed MAX_STREAMS \(100\)/,
+    ],
+    [
+      { HTTP_MAX_IDLE_CONNECTIONS_PER_ADDRESS: '0' },
+      'HTTP_MAX_IDLE_CONNECTIONS_PER_ADDRESS',
+      /from 1 to 1000000/,
+    ],
     [{ SESSION_KEYS: 'short' }, 'SESSION_KEYS', /at least 32 characters/],
     [{ NODE_ENV: 'production' }, 'SESSION_KEYS', /required when NODE_ENV=production/],
     // It becomes a response header: nothing that could end the header or start another.

@@ -20,7 +20,15 @@ export const testSessionKey = 'test-session-key-that-is-long-enough-0123456789';
 export const testPasswordCost: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
 
 export interface TestAppSettings extends Partial<
-  Pick<Config, 'voteBatchWindowMs' | 'trustProxyHops' | 'indexEdgeMaxAgeSeconds' | 'maxStreams' | 'revision'>
+  Pick<
+    Config,
+    | 'voteBatchWindowMs'
+    | 'trustProxyHops'
+    | 'indexEdgeMaxAgeSeconds'
+    | 'maxStreams'
+    | 'revision'
+    | 'maxStreamsPerAddress'
+  >
 > {
   readonly logger?: Logger;
 }
@@ -41,6 +49,7 @@ export function testApp(
       indexEdgeMaxAgeSeconds: defaults.indexEdgeMaxAgeSeconds,
       maxStreams: defaults.maxStreams,
       revision: defaults.revision,
+      maxStreamsPerAddress: defaults.maxStreamsPerAddress,
       ...settings,
     },
     database,

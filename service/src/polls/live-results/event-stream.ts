@@ -14,12 +14,23 @@ export interface StreamSink {
 }
 
 /**
+ * Why a stream ended, for its closing log line: its client left (or its connection was lost), it read too
+ * slowly, it reached its lifetime, the process is shutting down, its question stopped being published, or
+ * its poll closed.
+ */
+export type StreamEnd = 'client-left' | 'slow-client' | 'lifetime' | 'shutdown' | 'unpublished' | 'closed';
+
+/**
  * One client's Server-Sent Events connection. Writes go straight to the response, whose `writableLength`
  * is what the client has not taken yet: past `maxBufferedBytes` the client is dropped instead of being
  * buffered for without bound (it reconnects, and is sent the counts of that moment).
  */
 export class EventStream {
   private lastEventId: string | undefined;
+  /** Counts events written to this client. */
+  eventsWritten = 0;
+  /** Set when this side ends the stream; a stream that closes without it was ended by its client. */
+  endedBy: StreamEnd | undefined;
 
   constructor(
     private readonly sink: StreamSink,
@@ -34,13 +45,16 @@ export class EventStream {
   send(event: CountsEvent): boolean {
     if (event.id === this.lastEventId) return false;
     this.lastEventId = event.id;
-    return this.write(event.bytes);
+    const written = this.write(event.bytes);
+    if (written) this.eventsWritten += 1;
+    return written;
   }
 
   /** Writes raw Server-Sent Events text (a comment, a retry hint); false when the client was dropped. */
   write(bytes: Buffer | string): boolean {
     if (this.sink.destroyed) return false;
     if (this.sink.writableLength > this.maxBufferedBytes) {
+      this.endedBy ??= 'slow-client';
       this.sink.destroy();
       this.onDropped();
       return false;
@@ -50,8 +64,13 @@ export class EventStream {
   }
 
   /** Ends the stream; `retryMs` tells the client how long to wait before it reconnects. */
-  close(retryMs?: number): void {
+  close(reason: StreamEnd, retryMs?: number): void {
+    this.endedBy ??= reason;
     if (retryMs !== undefined) this.write(`retry: ${retryMs}\n\n`);
-    if (!this.sink.destroyed) this.sink.end();
+    if (this.sink.destroyed) return;
+    this.sink.end();
+    // A socket write that the kernel takes at once leaves nothing behind. Something left means the client is
+    // not taking what it is sent (or is gone): the end would wait behind it, holding the connection.
+    if (this.sink.writableLength > 0) this.sink.destroy();
   }
 }

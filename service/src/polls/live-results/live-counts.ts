@@ -1,13 +1,15 @@
 import type { ChannelListener } from '../../db/listener.js';
 import type { Choice } from '../polls-repository.js';
 import { closedEvent, countsEvent } from './counts-event.js';
-import { EventStream, type StreamSink } from './event-stream.js';
-import type { StreamMetrics } from './stream-metrics.js';
+import { EventStream, type StreamEnd, type StreamSink } from './event-stream.js';
+import type { Refusal, StreamMetrics } from './stream-metrics.js';
 import { questionIdsOf } from './votes-counted.js';
 
 export interface LiveCountsOptions {
   /** Open streams this process keeps at most. */
   readonly maxStreams: number;
+  /** Open streams one client address may hold (a school's NAT is one address for hundreds of viewers). */
+  readonly maxStreamsPerAddress: number;
   /** A question's counts are read at most once per tick, however many votes and viewers it has. */
   readonly tickMs?: number;
   /** While the listener is down no notification can be trusted: every watched question is read this often. */
@@ -16,6 +18,44 @@ export interface LiveCountsOptions {
   readonly heartbeatMs?: number;
   /** What a client may leave unread before it is dropped. */
   readonly maxBufferedBytes?: number;
+  /**
+   * A stream is ended, and its client reconnects, between two thirds of this and all of it after opening
+   * (checked at each heartbeat). That is what frees the slot of a client that vanished without a word: its
+   * heartbeats stay unacknowledged, so TCP would retransmit them for about 15 minutes before giving up.
+   */
+  readonly lifetimeMs?: number;
+  /** Told once per stream when it has ended: the service logs it (the access line only saw it open). */
+  readonly onEnded?: (ended: EndedStream) => void;
+}
+
+/** What a new stream is: its question, its client, and the request that opened it. */
+export interface StreamRequest {
+  readonly questionId: number;
+  readonly sink: StreamSink;
+  /** The client's Last-Event-ID, if it has one of ours. */
+  readonly lastEventId: string | undefined;
+  /** The client's address, as the per-address limit counts it. */
+  readonly address: string;
+  readonly requestId: string;
+}
+
+/** One line's worth about a stream that has ended. */
+export interface EndedStream {
+  readonly requestId: string;
+  readonly questionId: number;
+  readonly durationMs: number;
+  readonly eventsWritten: number;
+  readonly endedBy: StreamEnd;
+}
+
+/** A stream with what the service keeps of its request: no headers, only what it logs and counts. */
+interface Watcher {
+  readonly stream: EventStream;
+  readonly questionId: number;
+  readonly address: string;
+  readonly requestId: string;
+  readonly openedAt: number;
+  readonly endsAt: number;
 }
 
 /** A watched question as read now: its counts (none once it is not published) and its closing. */
@@ -41,7 +81,8 @@ export const reconnectMs = 2_000;
  * database work grows with the questions voted on, never with the viewers.
  */
 export class LiveCounts {
-  private readonly watchers = new Map<number, Set<EventStream>>();
+  private readonly watchers = new Map<number, Set<Watcher>>();
+  private readonly openByAddress = new Map<string, number>();
   private readonly pending = new Set<number>();
   // Per watched question that closes, the timer that reads it again at its closing time.
   private readonly closings = new Map<number, NodeJS.Timeout>();
@@ -49,6 +90,7 @@ export class LiveCounts {
   private readonly pollMs: number;
   private readonly heartbeatMs: number;
   private readonly maxBufferedBytes: number;
+  private readonly lifetimeMs: number;
   private open = 0;
   private draining = false;
   private lastTick = 0;
@@ -67,13 +109,20 @@ export class LiveCounts {
     this.pollMs = options.pollMs ?? 1_000;
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 64 * 1024;
+    this.lifetimeMs = options.lifetimeMs ?? 90_000;
     // Without a payload the listener went up or down: whatever was announced meanwhile may be lost.
     listener.subscribe((payload) => this.changed(payload === undefined ? undefined : questionIdsOf(payload)));
   }
 
-  /** Why a new stream is refused now, if it is (and counted as refused). */
-  refusal(): 'full' | 'draining' | undefined {
-    const reason = this.draining ? 'draining' : this.open >= this.options.maxStreams ? 'full' : undefined;
+  /** Why a new stream from `address` is refused now, if it is (and counted as refused). */
+  refusal(address: string): Refusal | undefined {
+    const reason = this.draining
+      ? 'draining'
+      : this.open >= this.options.maxStreams
+        ? 'full'
+        : (this.openByAddress.get(address) ?? 0) >= this.options.maxStreamsPerAddress
+          ? 'address'
+          : undefined;
     if (reason) this.metrics.refused(reason);
     return reason;
   }
@@ -82,17 +131,21 @@ export class LiveCounts {
    * Streams the question's counts to `sink` until either side ends it: at once (unless `lastEventId` is
    * the latest), then on every change. The caller has checked `refusal()` and that the question is published.
    */
-  watch(questionId: number, sink: StreamSink, lastEventId: string | undefined): void {
+  watch({ questionId, sink, lastEventId, address, requestId }: StreamRequest): void {
     // A client that left while its question was looked up: its 'close' is past, so it would never be forgotten.
     if (sink.closed) return;
     const stream = new EventStream(sink, lastEventId, this.maxBufferedBytes, () => this.metrics.dropped());
-    let streams = this.watchers.get(questionId);
-    if (!streams) this.watchers.set(questionId, (streams = new Set()));
-    streams.add(stream);
+    const openedAt = Date.now();
+    const endsAt = openedAt + this.lifetimeMs * (2 / 3 + Math.random() / 3);
+    const watcher: Watcher = { stream, questionId, address, requestId, openedAt, endsAt };
+    let watching = this.watchers.get(questionId);
+    if (!watching) this.watchers.set(questionId, (watching = new Set()));
+    watching.add(watcher);
+    this.openByAddress.set(address, (this.openByAddress.get(address) ?? 0) + 1);
     this.open += 1;
     this.metrics.opened();
     if (this.open === 1) this.startBackground();
-    sink.once('close', () => this.unwatch(questionId, stream));
+    sink.once('close', () => this.unwatch(watcher));
     stream.write(`retry: ${reconnectMs}\n\n`); // also sends the headers
     this.changed([questionId]);
   }
@@ -105,23 +158,35 @@ export class LiveCounts {
   /** Shutting down: every stream is ended with a hint to come back in a few seconds (elsewhere), new ones refused. */
   closeAll(): void {
     this.draining = true;
-    for (const streams of this.watchers.values()) {
+    for (const watching of this.watchers.values()) {
       // Spread out, so the clients of a replica do not all land on the next one at the same instant.
-      for (const stream of streams) stream.close(reconnectMs + Math.round(Math.random() * 3_000));
+      for (const { stream } of watching)
+        stream.close('shutdown', reconnectMs + Math.round(Math.random() * 3_000));
     }
   }
 
-  private unwatch(questionId: number, stream: EventStream): void {
-    const streams = this.watchers.get(questionId);
-    if (!streams?.delete(stream)) return;
-    if (streams.size === 0) {
+  private unwatch(watcher: Watcher): void {
+    const { questionId, address, stream } = watcher;
+    const watching = this.watchers.get(questionId);
+    if (!watching?.delete(watcher)) return;
+    if (watching.size === 0) {
       this.watchers.delete(questionId);
       clearTimeout(this.closings.get(questionId));
       this.closings.delete(questionId);
     }
+    const byAddress = (this.openByAddress.get(address) ?? 1) - 1;
+    if (byAddress === 0) this.openByAddress.delete(address);
+    else this.openByAddress.set(address, byAddress);
     this.open -= 1;
     this.metrics.closed();
     if (this.open === 0) this.stopBackground();
+    this.options.onEnded?.({
+      requestId: watcher.requestId,
+      questionId,
+      durationMs: Date.now() - watcher.openedAt,
+      eventsWritten: stream.eventsWritten,
+      endedBy: stream.endedBy ?? 'client-left',
+    });
   }
 
   /** Marks questions to be read at the next tick; `undefined` means every watched question. */
@@ -164,11 +229,11 @@ export class LiveCounts {
       return;
     }
     const watching = this.watchers.get(questionId);
-    const streams = readers.filter((stream) => watching?.has(stream));
+    const streams = readers.filter((watcher) => watching?.has(watcher)).map(({ stream }) => stream);
     if (streams.length === 0) return;
     if (question.choices.length === 0) {
       // No longer published: its clients reconnect, and are answered 404.
-      for (const stream of streams) stream.close();
+      for (const stream of streams) stream.close('unpublished');
       return;
     }
     const event = countsEvent(questionId, question.choices);
@@ -179,7 +244,7 @@ export class LiveCounts {
       const last = closedEvent(questionId, question.closesAt);
       for (const stream of streams) {
         stream.write(last);
-        stream.close();
+        stream.close('closed');
       }
     } else if (question.closesAt) this.readAtClosing(questionId, question.closesAt);
   }
@@ -201,14 +266,23 @@ export class LiveCounts {
 
   private startBackground(): void {
     this.background = [
-      setInterval(() => {
-        for (const streams of this.watchers.values()) for (const stream of streams) stream.write(':\n\n');
-      }, this.heartbeatMs),
+      setInterval(() => this.heartbeat(), this.heartbeatMs),
       setInterval(() => {
         if (!this.listener.listening) this.changed(undefined);
       }, this.pollMs),
     ];
     for (const timer of this.background) timer.unref();
+  }
+
+  /** A comment to every stream, but those past their lifetime are ended instead (their clients reconnect). */
+  private heartbeat(): void {
+    const now = Date.now();
+    for (const watching of this.watchers.values()) {
+      for (const { stream, endsAt } of watching) {
+        if (now >= endsAt) stream.close('lifetime');
+        else stream.write(':\n\n');
+      }
+    }
   }
 
   private stopBackground(): void {

@@ -1,10 +1,13 @@
+import type { IncomingMessage } from 'node:http';
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { clientAddress } from '../../web/client-address.js';
 import { publishedOr404, type PublishedQuestions } from '../published-question.js';
 import { closedEvent, countsEvent } from './counts-event.js';
 import type { LiveCounts } from './live-counts.js';
+import type { Refusal } from './stream-metrics.js';
 
-/** How long a refused client should wait (MAX_STREAMS reached, or this replica is shutting down). */
+/** How long a refused client should wait (a limit reached, or this replica is shutting down). */
 const retryAfterSeconds = 5;
 /** Longer ids are not ours: treated as none. */
 const maxEventIdLength = 64;
@@ -31,16 +34,15 @@ async function openStream(
     await answerClosed(ctx, published, ballot.id, notFound);
     return;
   }
-  const refusal = live.refusal();
+  // HEAD is answered with the headers alone (Koa ends it) and never takes a slot: a stream Node could write
+  // nothing to would hold one for nothing.
+  const head = ctx.method === 'HEAD';
+  const address = clientAddress(ctx);
+  const refusal = head ? undefined : live.refusal(address);
   if (refusal) {
-    ctx.status = 503;
+    ctx.status = refusal === 'address' ? 429 : 503;
     ctx.set('Retry-After', String(retryAfterSeconds));
-    ctx.body = {
-      error:
-        refusal === 'full'
-          ? 'Too many live results are open here; try again in a few seconds.'
-          : 'This server is shutting down; try again in a few seconds.',
-    };
+    ctx.body = { error: refusalMessages[refusal] };
     return;
   }
   ctx.status = 200;
@@ -52,16 +54,37 @@ async function openStream(
     'X-Accel-Buffering': 'no',
     Connection: 'close',
   });
+  if (head) return;
   // Events are written to the socket as they come, by LiveCounts, not by Koa at the end of this chain. The
   // body ends with the connection, so it needs no chunked framing: each event is one plain socket write.
   ctx.respond = false;
   ctx.res.useChunkedEncodingByDefault = false;
   const lastEventId = ctx.get('Last-Event-ID');
-  live.watch(
-    ballot.id,
-    ctx.res,
-    lastEventId === '' || lastEventId.length > maxEventIdLength ? undefined : lastEventId,
-  );
+  forgetHeaders(ctx.req);
+  live.watch({
+    questionId: ballot.id,
+    sink: ctx.res,
+    lastEventId: lastEventId === '' || lastEventId.length > maxEventIdLength ? undefined : lastEventId,
+    address,
+    requestId: String(ctx.state.requestId),
+  });
+}
+
+const refusalMessages: Record<Refusal, string> = {
+  full: 'Too many live results are open here; try again in a few seconds.',
+  address: 'Too many live results are open from your address; try again in a few seconds.',
+  draining: 'This server is shutting down; try again in a few seconds.',
+};
+
+/**
+ * Everything of a stream's request stays reachable while it is open (from the response's `req`, and from
+ * Koa's context, which the listener Koa puts on the response keeps), and its headers are most of that: up to
+ * Node's 16 KB per request, chosen by the client. Nothing reads them once the stream is open, so they go,
+ * and what a stream costs no longer depends on what its client sent (docs/live-results.md, "Limits").
+ */
+function forgetHeaders(request: IncomingMessage): void {
+  request.headers = {};
+  request.rawHeaders = [];
 }
 
 /**

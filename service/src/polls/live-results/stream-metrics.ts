@@ -1,10 +1,13 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
+/** Why a new stream is refused: shutting down, MAX_STREAMS reached, or its address's share reached. */
+export type Refusal = 'draining' | 'full' | 'address';
+
 /** What /metrics tells of the live-results streams of this process. */
 export interface StreamMetrics {
   opened(): void;
   closed(): void;
-  refused(reason: 'full' | 'draining'): void;
+  refused(reason: Refusal): void;
   sent(events: number): void;
   dropped(): void;
   countsRead(): void;
@@ -19,7 +22,7 @@ export function streamMetrics(registry: Registry): StreamMetrics {
   });
   const refused = new Counter({
     name: 'polls_live_streams_refused_total',
-    help: 'Streams answered 503: MAX_STREAMS reached (full) or shutting down (draining).',
+    help: 'Streams refused: 503 at MAX_STREAMS (full) or shutting down (draining), 429 at MAX_STREAMS_PER_ADDRESS (address).',
     labelNames: ['reason'],
     registers,
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { listen, type RunningServer } from '../../../src/server.js';
-import { testApp } from '../../support/app.js';
+import { rawRequest } from '../../support/raw-request.js';
+import { testApp, type TestAppSettings } from '../../support/app.js';
 import { databaseTargets, type TestDatabase } from '../../support/databases.js';
 import { openStream, type StreamClient } from '../../support/event-stream.js';
 import { createQuestion } from '../../support/fixtures.js';
@@ -17,9 +18,9 @@ for (const target of databaseTargets) {
     const running: RunningServer[] = [];
     const streams: StreamClient[] = [];
 
-    /** The app on a socket (streams need one), with `maxStreams` and a way to start draining. */
-    const serve = async (maxStreams = 100) => {
-      const { app, readiness, metrics } = testApp(db, { maxStreams });
+    /** The app on a socket (streams need one), with its settings and a way to start draining. */
+    const serve = async (settings: TestAppSettings = {}) => {
+      const { app, readiness, metrics } = testApp(db, { maxStreams: 100, ...settings });
       const server = await listen(app, 0, '127.0.0.1');
       running.push(server);
       // The series the internal metrics port serves (bin/serve.ts), read without that second server.
@@ -133,7 +134,7 @@ for (const target of databaseTargets) {
     });
 
     it('answers 503 with Retry-After beyond MAX_STREAMS, and takes a stream again once one closed', async () => {
-      const { url, scrape } = await serve(1);
+      const { url, scrape } = await serve({ maxStreams: 1 });
       const question = await createQuestion(db.knex, 'Full?', -1);
       const first = await stream(url + paths.page(question.id));
       const refused = await fetch(url + paths.api(question.id));
@@ -149,6 +150,45 @@ for (const target of databaseTargets) {
         'the closed stream is forgotten',
       );
       assert.equal((await stream(url + paths.api(question.id))).status, 200);
+    });
+
+    it('answers 429 with Retry-After to an address past MAX_STREAMS_PER_ADDRESS, while another address still opens a stream and sees a vote arrive', async () => {
+      // Behind one proxy: the client is the last X-Forwarded-For entry, as the service determines it.
+      const { url, scrape } = await serve({ maxStreamsPerAddress: 2, trustProxyHops: 1 });
+      const question = await createQuestion(db.knex, 'Fair share?', -1);
+      const from = (address: string) => ({ 'X-Forwarded-For': address });
+      for (let i = 0; i < 2; i++)
+        assert.equal((await stream(url + paths.api(question.id), from('203.0.113.9'))).status, 200);
+      const refused = await fetch(url + paths.page(question.id), { headers: from('203.0.113.9') });
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers.get('retry-after'), '5');
+      assert.deepEqual(await refused.json(), {
+        error: 'Too many live results are open from your address; try again in a few seconds.',
+      });
+
+      const other = await stream(url + paths.page(question.id), from('198.51.100.4'));
+      assert.equal(other.status, 200);
+      await other.waitForCounts((counts) => counts.totalVotes === 0, 'the first counts');
+      await vote(url, question.id, question.choiceIds[0]!);
+      await other.waitForCounts((counts) => counts.totalVotes === 1, 'the vote arrives');
+      assert.match(await scrape(), /^polls_live_streams_refused_total\{reason="address"\} 1$/m);
+    });
+
+    it('answers HEAD with the headers of a stream and ends, holding no slot', async () => {
+      const { url, scrape } = await serve({ maxStreams: 1 });
+      const question = await createQuestion(db.knex, 'Head?', -1);
+      for (const path of [paths.page(question.id), paths.api(question.id)]) {
+        const head = await rawRequest(url + path, { method: 'HEAD' });
+        assert.equal(head.status, 200);
+        assert.equal(head.headers['content-type'], 'text/event-stream; charset=utf-8');
+        assert.equal(head.headers['cache-control'], 'no-store, no-transform');
+        assert.equal(head.bytes.length, 0);
+      }
+      assert.equal((await rawRequest(url + paths.page(9999), { method: 'HEAD' })).status, 404);
+      const metrics = await scrape();
+      assert.match(metrics, /^polls_live_streams_open 0$/m);
+      assert.doesNotMatch(metrics, /^polls_live_streams_refused_total\{/m);
+      assert.equal((await stream(url + paths.api(question.id))).status, 200, 'the one slot is still free');
     });
 
     it('ends every stream with a spread-out retry hint when draining starts, and refuses new ones', async () => {
