@@ -27,6 +27,7 @@ import { CookieKeys } from './web/cookie-keys.js';
 import { refuseControlCharacters } from './web/control-characters.js';
 import { csrfFormField } from './web/csrf.js';
 import { handleErrors } from './web/errors.js';
+import { limitIdleConnections } from './web/idle-connections.js';
 import { parseRequestBodies } from './web/request-bodies.js';
 import { requestLog } from './web/request-log.js';
 import { revisionHeader } from './web/revision-header.js';
@@ -35,8 +36,18 @@ import { loadStaticAssets } from './web/static-assets.js';
 import { topRouter } from './web/top-router.js';
 import { createRenderer } from './web/views.js';
 
-// HPE_INVALID_EOF_STATE: Node's HTTP parser met the end of the connection in the middle of a request.
-const clientWentAway = new Set(['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE']);
+/**
+ * What a client does to its own request: hang up (HPE_INVALID_EOF_STATE: Node's HTTP parser met the end of
+ * the connection in the middle of a request) or send it too slowly (Node answered 408, server.ts). Logged
+ * below error level: error lines feed the saved errors query and are for the service's own failures.
+ */
+const clientFaults = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'HPE_INVALID_EOF_STATE',
+  'ERR_HTTP_REQUEST_TIMEOUT',
+]);
 
 export interface AppDependencies {
   readonly config: Pick<
@@ -48,6 +59,7 @@ export interface AppDependencies {
     | 'maxStreams'
     | 'revision'
     | 'maxStreamsPerAddress'
+    | 'httpMaxIdleConnectionsPerAddress'
   >;
   readonly database: Pick<Database, 'knex' | 'listen'>;
   readonly readiness: Readiness;
@@ -123,14 +135,16 @@ export function createApp({
   ];
 
   // Koa reports here a response that failed after its headers went out, or a connection that failed under
-  // a request: mostly a client that closed a live stream or hung up halfway through its body. Its default
-  // prints a stack to stderr, outside the JSON log; a client going away is no fault of ours.
-  app.on('error', (error: NodeJS.ErrnoException) => {
-    if (clientWentAway.has(error.code ?? '')) logger.debug({ err: error }, 'client went away');
-    else logger.error({ err: error }, 'response failed');
+  // a request: mostly a client that closed a live stream, hung up halfway through its body or sent it too
+  // slowly. Its default prints a stack to stderr, outside the JSON log.
+  app.on('error', (error: NodeJS.ErrnoException, ctx?: Koa.Context) => {
+    const line = { requestId: ctx?.state.requestId as unknown, code: error.code };
+    if (clientFaults.has(error.code ?? '')) logger.info(line, `client fault: ${error.message}`);
+    else logger.error({ ...line, err: error }, 'response failed');
   });
   app.use(requestLog(logger));
   app.use(revisionHeader(config.revision));
+  app.use(limitIdleConnections(config.httpMaxIdleConnectionsPerAddress));
   app.use(metrics.middleware);
   app.use(cacheControl());
   app.use(handleErrors(render, logger));

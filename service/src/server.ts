@@ -14,6 +14,15 @@ export const clientTimeouts = {
   checkEveryMs: 1_000,
   // Longer than a load balancer's idle timeout (ALB: 60 s), so the balancer, not we, closes idle connections.
   keepAliveIdleMs: 65_000,
+  /**
+   * TCP keep-alive: after this long without a packet from the peer, Node has the kernel send a probe every
+   * second, 10 at most (TCP_KEEPINTVL=1, TCP_KEEPCNT=10: Node's socket.setKeepAlive docs), so a connection
+   * whose peer vanished while nothing was in flight is reset 40 s after its last packet. Linux sends no probe
+   * while data is unacknowledged (tcp_keepalive_timer in net/ipv4/tcp_timer.c), so a stream, whose heartbeats
+   * stay unacknowledged once its client is gone, is freed by its lifetime instead (live-counts.ts). Above
+   * the 15 s heartbeat, so a stream whose client acknowledges each heartbeat is never probed.
+   */
+  tcpKeepAliveDelayMs: 30_000,
 } as const;
 
 export interface RunningServer {
@@ -37,6 +46,8 @@ export async function listen(
       headersTimeout: clientTimeouts.headersMs,
       requestTimeout: clientTimeouts.requestMs,
       connectionsCheckingInterval: clientTimeouts.checkEveryMs,
+      keepAlive: true,
+      keepAliveInitialDelay: clientTimeouts.tcpKeepAliveDelayMs,
     },
     (request, response) => void handle(request, response),
   );

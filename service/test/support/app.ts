@@ -28,6 +28,7 @@ export interface TestAppSettings extends Partial<
     | 'maxStreams'
     | 'revision'
     | 'maxStreamsPerAddress'
+    | 'httpMaxIdleConnectionsPerAddress'
   >
 > {
   readonly logger?: Logger;
@@ -50,6 +51,7 @@ export function testApp(
       maxStreams: defaults.maxStreams,
       revision: defaults.revision,
       maxStreamsPerAddress: defaults.maxStreamsPerAddress,
+      httpMaxIdleConnectionsPerAddress: defaults.httpMaxIdleConnectionsPerAddress,
       ...settings,
     },
     database,
