@@ -1,5 +1,12 @@
 import type { Context } from 'koa';
 
+/** The app's signing keys (app.ts sets a CookieKeys, which signs and checks as Keygrip does). */
+function keysOf(ctx: Context): { index(data: string, digest: string): number } {
+  const keys = ctx.app.keys;
+  if (!keys || Array.isArray(keys)) throw new Error('app.keys must be set to sign cookies');
+  return keys;
+}
+
 /**
  * A signed, httpOnly, SameSite=Lax cookie for the whole site. Over HTTPS (ctx.secure: behind a trusted proxy,
  * X-Forwarded-Proto) it is Secure and named with the `__Host-` prefix, which browsers accept only with
@@ -12,8 +19,21 @@ export class SiteCookie {
     private readonly maxAgeMs?: number,
   ) {}
 
+  /**
+   * The value, if its signature is good. Checked here rather than by the cookies library, which re-signs a
+   * cookie signed by an older key (after a SESSION_KEYS rotation) with its own defaults: the new `.sig` cookie
+   * lost SameSite=Lax and Secure, and a `__Host-` one without Secure is refused by browsers. Re-signed here, by
+   * `set`, both cookies keep every attribute.
+   */
   get(ctx: Context): string | undefined {
-    return ctx.cookies.get(this.nameFor(ctx), { signed: true });
+    const name = this.nameFor(ctx);
+    const value = ctx.cookies.get(name, { signed: false });
+    const signature = ctx.cookies.get(`${name}.sig`, { signed: false });
+    if (value === undefined || signature === undefined) return undefined;
+    const keyIndex = keysOf(ctx).index(`${name}=${value}`, signature);
+    if (keyIndex === -1) return undefined;
+    if (keyIndex > 0) this.set(ctx, value);
+    return value;
   }
 
   set(ctx: Context, value: string): void {

@@ -29,6 +29,7 @@ export interface TestAppSettings extends Partial<
     | 'revision'
     | 'maxStreamsPerAddress'
     | 'httpMaxIdleConnectionsPerAddress'
+    | 'sessionKeys'
   >
 > {
   readonly logger?: Logger;
