@@ -37,16 +37,16 @@ import { topRouter } from './web/top-router.js';
 import { createRenderer } from './web/views.js';
 
 /**
- * What a client does to its own request: hang up (HPE_INVALID_EOF_STATE: Node's HTTP parser met the end of
- * the connection in the middle of a request) or send it too slowly (Node answered 408, server.ts). Logged
- * below error level: error lines feed the saved errors query and are for the service's own failures.
+ * What a client does to its own request, by the code Node reports: hang up (HPE_INVALID_EOF_STATE: Node's HTTP
+ * parser met the end of the connection in the middle of a request) or send it too slowly (Node answered 408,
+ * server.ts). Logged at info: error lines feed the saved errors query and are for the service's own failures.
  */
-const clientFaults = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'ECONNABORTED',
-  'HPE_INVALID_EOF_STATE',
-  'ERR_HTTP_REQUEST_TIMEOUT',
+const clientFaults = new Map([
+  ['ECONNRESET', 'client went away'],
+  ['EPIPE', 'client went away'],
+  ['ECONNABORTED', 'client went away'],
+  ['HPE_INVALID_EOF_STATE', 'client went away'],
+  ['ERR_HTTP_REQUEST_TIMEOUT', 'client too slow'],
 ]);
 
 export interface AppDependencies {
@@ -139,7 +139,8 @@ export function createApp({
   // slowly. Its default prints a stack to stderr, outside the JSON log.
   app.on('error', (error: NodeJS.ErrnoException, ctx?: Koa.Context) => {
     const line = { requestId: ctx?.state.requestId as unknown, code: error.code };
-    if (clientFaults.has(error.code ?? '')) logger.info(line, `client fault: ${error.message}`);
+    const clientFault = clientFaults.get(error.code ?? '');
+    if (clientFault) logger.info(line, clientFault);
     else logger.error({ ...line, err: error }, 'response failed');
   });
   app.use(requestLog(logger));

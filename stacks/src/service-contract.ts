@@ -73,7 +73,58 @@ export const environmentNames = {
   databasePoolMax: 'DATABASE_POOL_MAX',
   databaseUrl: 'DATABASE_URL',
   sessionKeys: 'SESSION_KEYS',
+  maxStreams: 'MAX_STREAMS',
+  maxStreamsPerAddress: 'MAX_STREAMS_PER_ADDRESS',
+  httpMaxIdleConnectionsPerAddress: 'HTTP_MAX_IDLE_CONNECTIONS_PER_ADDRESS',
 } as const;
+
+/**
+ * The service container's memory limit on each platform: the Deployment's limit (k8s/resources.ts) and
+ * `docker run --memory` (ec2/user-data.ts). Past it the container is killed, with the votes of its batch.
+ */
+export const serviceMemoryLimitsMiB = { eks: 256, ec2: 256 } as const;
+
+/**
+ * What the service's memory is made of, measured by `npm run bench:streams -w service` (figures and method:
+ * docs/live-results.md, "What a stream costs"): a warmed process without streams, and what each open stream
+ * adds, whatever its client sent (the service keeps no request headers of a stream).
+ */
+export const serviceMemory = { withoutStreamsMiB: 110, perStreamKiB: 14 } as const;
+
+/** A quarter of the limit stays free: garbage not yet collected, bursts of requests, headers being parsed. */
+const memoryMargin = 0.25;
+
+/** The most open streams whose memory fits `limitMiB` beside a process without streams, with the margin kept. */
+export function streamsThatFit(
+  limitMiB: number,
+  memory: { withoutStreamsMiB: number; perStreamKiB: number } = serviceMemory,
+): number {
+  const forStreamsMiB = limitMiB * (1 - memoryMargin) - memory.withoutStreamsMiB;
+  return Math.max(0, Math.floor((forStreamsMiB * 1024) / memory.perStreamKiB));
+}
+
+/**
+ * MAX_STREAMS, MAX_STREAMS_PER_ADDRESS and HTTP_MAX_IDLE_CONNECTIONS_PER_ADDRESS as the platforms set them:
+ * the service's defaults, stated here so the memory check below sees the value that runs. A school's NAT (hundreds
+ * of viewers behind one address) still watches within the per-address share.
+ */
+export const streamLimits = {
+  maxStreams: 5000,
+  maxStreamsPerAddress: 1000,
+  idleConnectionsPerAddress: 128,
+} as const;
+
+/** Refuses a MAX_STREAMS whose streams would not fit `limitMiB`: the container would be killed under them. */
+export function checkStreamsFitMemory(maxStreams: number, limitMiB: number): void {
+  const fit = streamsThatFit(limitMiB);
+  if (maxStreams > fit) {
+    throw new Error(
+      `MAX_STREAMS ${maxStreams} does not fit the service's ${limitMiB} MiB memory limit: at ` +
+        `${serviceMemory.perStreamKiB} KiB per stream beside ${serviceMemory.withoutStreamsMiB} MiB, at most ${fit} ` +
+        '(stacks/src/service-contract.ts)',
+    );
+  }
+}
 
 /** The variables that carry secrets: their values only ever come from Secrets Manager or a Kubernetes Secret. */
 export const secretEnvironment = {
@@ -107,6 +158,8 @@ export function trustedProxyHops(cdn: boolean): number {
  * listening on all interfaces of the container, behind the proxies that set X-Forwarded-*, TLS to RDS.
  */
 export function serviceEnvironment(settings: ServiceEnvironmentSettings): Record<string, string> {
+  for (const limitMiB of Object.values(serviceMemoryLimitsMiB))
+    checkStreamsFitMemory(streamLimits.maxStreams, limitMiB);
   return {
     [environmentNames.nodeEnv]: 'production',
     [environmentNames.port]: String(CONTAINER_PORT),
@@ -117,5 +170,8 @@ export function serviceEnvironment(settings: ServiceEnvironmentSettings): Record
     [environmentNames.logLevel]: settings.logLevel,
     [environmentNames.shutdownDrainSeconds]: String(drainSeconds),
     [environmentNames.databasePoolMax]: String(settings.databasePoolMax),
+    [environmentNames.maxStreams]: String(streamLimits.maxStreams),
+    [environmentNames.maxStreamsPerAddress]: String(streamLimits.maxStreamsPerAddress),
+    [environmentNames.httpMaxIdleConnectionsPerAddress]: String(streamLimits.idleConnectionsPerAddress),
   };
 }

@@ -362,11 +362,11 @@ describe('the CDN with polls:waf', () => {
           ),
         ];
       }),
-      rateLimits.map((rate) => [{ block: {} }, 'IP', rate.limit, ['POST', rate.pathEndsWith]]),
+      rateLimits.map((rate) => [{ block: {} }, 'IP', rate.limit, [rate.method, rate.pathEndsWith]]),
     );
     assert.deepEqual(
-      rateLimits.map((rate) => rate.pathEndsWith),
-      ['/admin/login', '/vote/', '/votes'],
+      rateLimits.map((rate) => `${rate.method} ${rate.pathEndsWith}`),
+      ['POST /admin/login', 'POST /vote/', 'POST /votes', 'GET /events'],
     );
   });
 });

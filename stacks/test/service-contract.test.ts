@@ -11,6 +11,11 @@ import {
   serviceEnvironment,
   stopTimeoutSeconds,
   trustedProxyHops,
+  checkStreamsFitMemory,
+  serviceMemory,
+  serviceMemoryLimitsMiB,
+  streamLimits,
+  streamsThatFit,
 } from '../src/service-contract';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -56,6 +61,12 @@ describe('service contract', () => {
       assert.equal(config.port, CONTAINER_PORT);
     });
 
+    it('gives the service the stream limits the memory check saw', () => {
+      assert.equal(config.maxStreams, streamLimits.maxStreams);
+      assert.equal(config.maxStreamsPerAddress, streamLimits.maxStreamsPerAddress);
+      assert.equal(config.httpMaxIdleConnectionsPerAddress, streamLimits.idleConnectionsPerAddress);
+    });
+
     it('makes the service drain for exactly the seconds the stop timeouts are derived from', () => {
       assert.equal(config.shutdownDrainMs, drainSeconds * 1000);
       assert.ok(stopTimeoutSeconds() > drainSeconds);
@@ -75,6 +86,9 @@ describe('service contract', () => {
       [environmentNames.shutdownDrainSeconds]: 'soon',
       [environmentNames.databaseUrl]: 'mysql://db',
       [environmentNames.sessionKeys]: 'short',
+      [environmentNames.maxStreams]: 'many',
+      [environmentNames.maxStreamsPerAddress]: 'some',
+      [environmentNames.httpMaxIdleConnectionsPerAddress]: 'none',
     };
     const names = Object.keys(invalid);
     const results = parseWithServiceConfig(names.map((name) => ({ ...base, [name]: invalid[name]! })));
@@ -118,6 +132,29 @@ describe('service contract', () => {
       openFilesLimit > connections + 100,
       `${openFilesLimit} open files for ${connections} connections`,
     );
+  });
+
+  describe('streams and memory', () => {
+    it('fits MAX_STREAMS in each platform memory limit, with a quarter of it to spare', () => {
+      for (const limitMiB of Object.values(serviceMemoryLimitsMiB)) {
+        const used =
+          serviceMemory.withoutStreamsMiB + (streamLimits.maxStreams * serviceMemory.perStreamKiB) / 1024;
+        assert.ok(used <= limitMiB * 0.75, `${used} MiB of ${limitMiB} MiB`);
+      }
+    });
+
+    it('refuses a MAX_STREAMS whose streams would not fit, naming the variable and the most that fits', () => {
+      const fit = streamsThatFit(256);
+      assert.doesNotThrow(() => checkStreamsFitMemory(fit, 256));
+      assert.throws(
+        () => checkStreamsFitMemory(fit + 1, 256),
+        new RegExp(`^Error: MAX_STREAMS.*at most ${fit} `),
+      );
+    });
+
+    it('counts nothing for streams when the process alone takes the limit', () => {
+      assert.equal(streamsThatFit(64, { withoutStreamsMiB: 100, perStreamKiB: 10 }), 0);
+    });
   });
 
   it('agrees with the service on the metrics port', () => {

@@ -2,23 +2,33 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { Tags } from '../tags';
 
-/** A request rate per voter address that a person does not reach, over WAF's default 5-minute window. */
+/** A request rate per viewer address that a person does not reach, over WAF's default 5-minute window. */
 export interface RateLimit {
   name: string;
-  /** What the rule counts: POST requests whose path ends this way. */
+  /** What the rule counts: requests of this method whose path ends this way. */
+  method: 'GET' | 'POST';
   pathEndsWith: string;
   /** Requests per address per 5 minutes before WAF blocks the address (WAF's lowest setting is 10). */
   limit: number;
 }
 
 /**
- * The POSTs worth limiting per address: the login form (the service also throttles failed logins per account
- * and address), and votes, by form and by API. Generous, so voters behind one NAT are not blocked.
+ * The requests worth limiting per address: the login form (the service also throttles failed logins per
+ * account and address), votes, by form and by API, and live-results stream openings. Generous, so voters behind
+ * one NAT are not blocked.
+ *
+ * WAF counts requests, not open connections ("Rate-based rule high-level settings", AWS WAF developer guide:
+ * requests in the evaluation window, checked "frequently", at least 10), so it cannot cap the streams one
+ * address holds: the service does (MAX_STREAMS_PER_ADDRESS), and the ingress on eks. What it can cap is how
+ * fast an address opens them. A stream lives 60 to 90 s, so a viewer opens about 5 in 5 minutes: 10,000 lets a
+ * school's NAT of a thousand viewers reconnect twice over, and stops an address that opens streams only to
+ * drop them.
  */
 export const rateLimits: RateLimit[] = [
-  { name: 'admin-login', pathEndsWith: '/admin/login', limit: 100 },
-  { name: 'vote-form', pathEndsWith: '/vote/', limit: 1000 },
-  { name: 'vote-api', pathEndsWith: '/votes', limit: 1000 },
+  { name: 'admin-login', method: 'POST', pathEndsWith: '/admin/login', limit: 100 },
+  { name: 'vote-form', method: 'POST', pathEndsWith: '/vote/', limit: 1000 },
+  { name: 'vote-api', method: 'POST', pathEndsWith: '/votes', limit: 1000 },
+  { name: 'stream-opens', method: 'GET', pathEndsWith: '/events', limit: 10_000 },
 ];
 
 /** The AWS managed rule group against common web exploits (OWASP-style: bad inputs, XSS, path traversal…). */
@@ -47,7 +57,7 @@ export class WebAcl extends pulumi.ComponentResource {
     const acl = new aws.wafv2.WebAcl(
       `${name}-acl`,
       {
-        description: 'polls CDN: AWS common rule set, rate limits on logins and votes',
+        description: 'polls CDN: AWS common rule set, rate limits on logins, votes and stream openings',
         scope: 'CLOUDFRONT',
         defaultAction: { allow: {} },
         rules: [
@@ -73,7 +83,7 @@ export class WebAcl extends pulumi.ComponentResource {
                         byteMatchStatement: {
                           fieldToMatch: { method: {} },
                           positionalConstraint: 'EXACTLY',
-                          searchString: 'POST',
+                          searchString: rate.method,
                           textTransformations: [{ priority: 0, type: 'NONE' }],
                         },
                       },

@@ -4,6 +4,7 @@ import {
   METRICS_PORT,
   migrateCommand,
   openFilesLimit,
+  serviceMemoryLimitsMiB,
   serveCommand,
   serviceEnvironment,
   stopTimeoutSeconds,
@@ -80,7 +81,7 @@ case "$1" in
     container migrate --rm "$IMAGE" ${migrateCommand.join(' ')}
     ;;
   serve)
-    container serve --name polls --rm --ulimit nofile=${openFilesLimit}:${openFilesLimit} --publish "$PORT:$PORT" --publish "127.0.0.1:$METRICS_PORT:$METRICS_PORT" --stop-timeout "$STOP_TIMEOUT" "$IMAGE" ${serveCommand.join(' ')}
+    container serve --name polls --rm --ulimit nofile=${openFilesLimit}:${openFilesLimit} --memory ${serviceMemoryLimitsMiB.ec2}m --publish "$PORT:$PORT" --publish "127.0.0.1:$METRICS_PORT:$METRICS_PORT" --stop-timeout "$STOP_TIMEOUT" "$IMAGE" ${serveCommand.join(' ')}
     ;;
 esac
 `;

@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ingressController } from '../k8s/settings-from-config';
 import { childrenMovedInto } from '../moved-children';
+import { streamConnectionLimitEntries } from './stream-connection-limit';
 
 /**
  * F5 NGINX's maintained controller (the community ingress-nginx is retired). Chart 2.6.4 is controller 5.5.4,
@@ -46,7 +47,13 @@ export function ingressControllerValues(options: { originCheck: boolean }): Reco
         },
       ],
       readOnlyRootFilesystem: true,
-      config: { entries: { 'ssl-protocols': 'TLSv1.2 TLSv1.3', 'server-tokens': 'False' } },
+      config: {
+        entries: {
+          'ssl-protocols': 'TLSv1.2 TLSv1.3',
+          'server-tokens': 'False',
+          ...streamConnectionLimitEntries(options.originCheck),
+        },
+      },
       // The controller would otherwise report usage data to F5.
       telemetryReporting: { enable: false },
       service: {
