@@ -17,6 +17,7 @@ import { createQuestion, type CreatedQuestion } from '../test/support/fixtures.j
 import { createScratchDatabase } from '../test/support/postgres-server.js';
 import { processCpuMicros, rssMb, startService, type Service } from './service-process.js';
 import type { OpenMessage, SampledStream } from './stream-clients.js';
+import { serviceMemoryLimitsMiB, streamsThatFit } from '../../stacks/src/service-contract.js';
 import { loadTest, type LoadResult } from './wrk.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -59,16 +60,18 @@ async function main(): Promise<void> {
     const questions: CreatedQuestion[] = [];
     for (let i = 1; i <= questionCount; i++)
       questions.push(await createQuestion(database.knex, `Live ${i}?`, -1));
-    service = await startService(scratch.url, { MAX_STREAMS: String(streamCount + 100) });
+    const memory: StreamMemory[] = [];
+    for (const headerBytes of [1024, 16 * 1024 - 512]) {
+      console.log(`memory of ${streamCount} streams with ~${headerBytes} bytes of request headers each`);
+      memory.push(await streamMemory(scratch.url, questions, headerBytes));
+      console.log(`  ${memory.at(-1)!.kbPerStream.toFixed(1)} KB per stream`);
+    }
+
+    service = await startService(scratch.url, streamLimits);
     const pid = service.process.pid!;
     const clockTicks = Number((await run('getconf', ['CLK_TCK'])).stdout);
     const cpu = () => processCpuMicros(pid, clockTicks);
-    const voteLoad = {
-      url: `${service.base}/api/questions/${questions[0]!.id}/votes`,
-      method: 'POST' as const,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ choiceId: questions[0]!.choiceIds[0] }),
-    };
+    const voteLoad = voteLoadOn(service.base, questions[0]!);
 
     console.log(`wrk, ${wrkConnections} connections, ${seconds} s: votes without streams`);
     await loadTest(voteLoad, wrkConnections, 3); // warm-up: JIT, pool, prepared statements
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
     const extraCpu = cpuWithStreams - cpuWithoutStreams;
     const report: Report = {
       facts: await machineFacts(),
+      memory,
       throughputWithout,
       throughputWith,
       throughputAfter,
@@ -150,6 +154,66 @@ async function main(): Promise<void> {
     await service?.stop();
     await database.close();
     await scratch.drop();
+  }
+}
+
+/** Every stream from this one client address: the per-address limit would otherwise refuse most of them. */
+const streamLimits = {
+  MAX_STREAMS: String(streamCount + 100),
+  MAX_STREAMS_PER_ADDRESS: String(streamCount + 100),
+};
+
+/** wrk's votes for one question's first choice, through the JSON API. */
+function voteLoadOn(base: string, question: CreatedQuestion) {
+  return {
+    url: `${base}/api/questions/${question.id}/votes`,
+    method: 'POST' as const,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ choiceId: question.choiceIds[0] }),
+  };
+}
+
+interface StreamMemory {
+  readonly headerBytes: number;
+  readonly rssBefore: number;
+  readonly rssAfter: number;
+  readonly kbPerStream: number;
+}
+
+/**
+ * What open streams add to a fresh process's RSS (what a container's memory limit counts), whose JIT and
+ * pool were first warmed by a few seconds of votes; each stream's request carries about `headerBytes`.
+ */
+async function streamMemory(
+  databaseUrl: string,
+  questions: readonly CreatedQuestion[],
+  headerBytes: number,
+): Promise<StreamMemory> {
+  const fresh = await startService(databaseUrl, streamLimits);
+  const viewers = fork(fileURLToPath(new URL('stream-clients.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+  });
+  try {
+    await loadTest(voteLoadOn(fresh.base, questions[0]!), wrkConnections, 3);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const rssBefore = rssMb(fresh.process.pid!);
+    const open: OpenMessage = {
+      base: fresh.base,
+      questionIds: questions.map((question) => question.id),
+      count: streamCount,
+      sampledPerQuestion: 0,
+      headerBytes,
+    };
+    viewers.send({ open });
+    await once(viewers, 'message');
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // first events sent, allocations settled
+    const opened = await metric(fresh.metricsBase, 'polls_live_streams_open');
+    if (opened !== streamCount) throw new Error(`only ${opened} of ${streamCount} streams opened`);
+    const rssAfter = rssMb(fresh.process.pid!);
+    return { headerBytes, rssBefore, rssAfter, kbPerStream: ((rssAfter - rssBefore) * 1024) / streamCount };
+  } finally {
+    viewers.kill();
+    await fresh.stop();
   }
 }
 
@@ -274,6 +338,7 @@ async function machineFacts(): Promise<Record<string, string>> {
 
 interface Report {
   readonly facts: Record<string, string>;
+  readonly memory: readonly StreamMemory[];
   readonly throughputWithout: Measured;
   readonly throughputWith: Measured;
   readonly throughputAfter: Measured;
@@ -290,6 +355,18 @@ interface Report {
   readonly cpuPercentWithout: number;
   readonly cpuPercentWith: number;
   readonly dropped: number;
+}
+
+/** The largest MAX_STREAMS each platform's memory limit holds, at the costlier of the measured costs. */
+function memoryFits(memory: readonly StreamMemory[]): string[] {
+  const worst = {
+    withoutStreamsMiB: Math.max(...memory.map((cost) => cost.rssBefore)),
+    perStreamKiB: Math.max(...memory.map((cost) => cost.kbPerStream)),
+  };
+  return Object.entries(serviceMemoryLimitsMiB).map(
+    ([platform, limitMiB]) =>
+      `| largest MAX_STREAMS within the ${platform} memory limit (${limitMiB} MiB, stacks/src/service-contract.ts), at ${worst.withoutStreamsMiB} MB without streams and ${worst.perStreamKiB.toFixed(1)} KB per stream | ${streamsThatFit(limitMiB, worst)} |`,
+  );
 }
 
 function reportLines(report: Report): string[] {
@@ -320,6 +397,11 @@ function reportLines(report: Report): string[] {
     `| service CPU at the fixed vote rate, without / with streams | ${report.cpuPercentWithout.toFixed(0)} % / ${report.cpuPercentWith.toFixed(0)} % of a core |`,
     `| added CPU per fan-out / per event written | ${report.cpuMicrosPerFanOut.toFixed(0)} µs / ${report.cpuMicrosPerEvent.toFixed(1)} µs |`,
     `| slow consumers dropped | ${report.dropped} |`,
+    ...report.memory.map(
+      (cost) =>
+        `| fresh process, ~${(cost.headerBytes / 1024).toFixed(1)} KB of request headers per stream: RSS before / after opening the streams; added RSS per stream | ${cost.rssBefore} / ${cost.rssAfter} MB; ${cost.kbPerStream.toFixed(1)} KB |`,
+    ),
+    ...memoryFits(report.memory),
     `| vote throughput (wrk, ${wrkConnections} connections, one watched question): before / with / after the streams | ${runs.map((run) => run.requestsPerSecond.toFixed(0)).join(' / ')} votes/s |`,
     `| vote p99 (wrk): before / with / after the streams | ${runs.map((run) => run.p99Ms.toFixed(1)).join(' / ')} ms |`,
     `| service CPU per vote (wrk): before / with / after the streams | ${runs.map((run) => run.cpuMicrosPerVote.toFixed(0)).join(' / ')} µs |`,
