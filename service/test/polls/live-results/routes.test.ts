@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import pino from 'pino';
 import { listen, type RunningServer } from '../../../src/server.js';
 import { rawRequest } from '../../support/raw-request.js';
 import { testApp, type TestAppSettings } from '../../support/app.js';
@@ -172,6 +173,23 @@ for (const target of databaseTargets) {
       await vote(url, question.id, question.choiceIds[0]!);
       await other.waitForCounts((counts) => counts.totalVotes === 1, 'the vote arrives');
       assert.match(await scrape(), /^polls_live_streams_refused_total\{reason="address"\} 1$/m);
+    });
+
+    it('logs one line when a stream ends: its request id, how long it lasted, the events written and why', async () => {
+      const lines: Record<string, unknown>[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+      const { url } = await serve({ logger });
+      const question = await createQuestion(db.knex, 'Logged?', -1);
+      const client = await stream(url + paths.api(question.id));
+      await client.waitForCounts(() => true, 'the first counts');
+      client.close();
+      await waitFor(() => lines.some((line) => line.msg === 'stream ended'), 'the end is logged');
+      const ended = lines.find((line) => line.msg === 'stream ended')!;
+      assert.equal(ended.requestId, client.headers['x-request-id']);
+      assert.equal(ended.questionId, question.id);
+      assert.equal(ended.eventsWritten, 1);
+      assert.equal(ended.endedBy, 'client-left');
+      assert.equal(typeof ended.durationMs, 'number');
     });
 
     it('answers HEAD with the headers of a stream and ends, holding no slot', async () => {
