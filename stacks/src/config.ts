@@ -53,6 +53,10 @@ export interface StackConfig {
   kubernetesVersion: string;
   /** Pay for EKS extended support: the cluster may stay on a version past its standard support. */
   kubernetesExtendedSupport: boolean;
+  /** ec2: `ami-…` or `latest`; unset, the instances keep the AMI they run (ec2/machine-image.ts). */
+  machineImage?: string;
+  /** eks: `default` takes EKS's current default add-on versions; unset, they stay (eks/addon-versions.ts). */
+  addonVersions?: 'default';
   clusterEndpointPublicAccess: boolean;
   clusterPublicAccessCidrs: string[];
   /** IAM principals (role or user ARNs) that administer the EKS cluster; required on eks. */
@@ -139,6 +143,10 @@ const schema = {
   nodeMaxSize: integer(4, 1, 100),
   kubernetesVersion: oneOfOr(Object.keys(kubernetesReleases), defaultKubernetesVersion),
   kubernetesExtendedSupport: boolean(false),
+  machineImage: matching(/^(?:latest|ami-[0-9a-f]{8,17})$/, 'latest or an AMI id (ami-…)', optional),
+  addonVersions: matching(/^default$/, 'default, or unset to keep the running versions', optional) as Parser<
+    'default' | undefined
+  >,
   clusterEndpointPublicAccess: boolean(true),
   clusterPublicAccessCidrs: listOf(['0.0.0.0/0'], ipv4Cidr, 'IPv4 CIDR blocks'),
   // Empty by default (Pulumi.yaml's `[]`): eks requires admins (eks/access.ts), alarms may mail no one.
@@ -237,6 +245,8 @@ export function loadStackConfig(): StackConfig {
     nodeMaxSize: read('nodeMaxSize'),
     kubernetesVersion: read('kubernetesVersion'),
     kubernetesExtendedSupport: read('kubernetesExtendedSupport'),
+    machineImage: read('machineImage'),
+    addonVersions: read('addonVersions'),
     clusterEndpointPublicAccess: read('clusterEndpointPublicAccess'),
     clusterPublicAccessCidrs: read('clusterPublicAccessCidrs'),
     clusterAdmins: read('clusterAdmins'),

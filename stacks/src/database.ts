@@ -118,6 +118,13 @@ export class Database extends pulumi.ComponentResource {
       { ...parent, ...(args.existing && { import: logGroupName }) },
     );
 
+    // A final snapshot's name must be new: RDS refuses to delete an instance whose final snapshot name exists
+    // (DeleteDBInstance: DBSnapshotAlreadyExists), so a fixed name made every destroy after the first one
+    // fail. The suffix is drawn once per database and kept in the state; the provider reads the name from
+    // the state when it deletes the instance.
+    const finalSnapshotSuffix =
+      args.finalSnapshot && new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, parent);
+
     const instance = new aws.rds.Instance(
       `${name}-instance`,
       {
@@ -143,7 +150,9 @@ export class Database extends pulumi.ComponentResource {
         backupRetentionPeriod: args.backupRetentionDays,
         deletionProtection: args.deletionProtection,
         skipFinalSnapshot: !args.finalSnapshot,
-        finalSnapshotIdentifier: args.finalSnapshot ? `${name}-${pulumi.getStack()}-final` : undefined,
+        finalSnapshotIdentifier: finalSnapshotSuffix
+          ? pulumi.interpolate`${args.identifier}-final-${finalSnapshotSuffix.hex}`
+          : undefined,
         copyTagsToSnapshot: true,
         applyImmediately: args.applyImmediately,
         enabledCloudwatchLogsExports: ['postgresql'],

@@ -6,7 +6,7 @@ import { loadDeployableConfig } from './deployable-config';
 import { Database, newDatabaseIdentifier } from './database';
 import { ec2ConfigKeys, Ec2Platform } from './ec2/platform';
 import { chooseDeployment } from './image-choice';
-import { checkZoneCount, readLastDeploy } from './last-deploy';
+import { checkNetworkPlace, readLastDeploy } from './last-deploy';
 import { eksConfigKeys, EksPlatform } from './eks/platform';
 import { Network } from './network';
 import { Monitoring } from './observability/monitoring';
@@ -22,7 +22,10 @@ async function deploy(): Promise<StackOutputs> {
   const config = loadDeployableConfig(new Date());
   // Decided before anything is registered, so a refusal changes nothing.
   const lastDeploy = await readLastDeploy();
-  checkZoneCount(config.azCount, lastDeploy);
+  // The provider's region: `aws:region` of the stack file (the provider falls back to the environment).
+  const region = new pulumi.Config('aws').get('region') ?? process.env.AWS_REGION ?? '';
+  const place = { azCount: config.azCount, vpcCidr: config.vpcCidr, region };
+  checkNetworkPlace(place, lastDeploy);
   const deployment = chooseDeployment({
     configured: config.image,
     running: lastDeploy.image,
@@ -57,7 +60,7 @@ async function deploy(): Promise<StackOutputs> {
 
   const outputs: StackOutputs = {
     platform: config.platform,
-    azCount: config.azCount,
+    ...place,
     repositoryUrl: registry.repositoryUrl,
     dbEndpoint: database.endpoint,
   };
@@ -78,23 +81,26 @@ async function deploy(): Promise<StackOutputs> {
     originLock: originSecret ? originSecret.lock : undefined,
     siteRecordFormerly: originSecret ? undefined : cdnSiteRecord(cdnName),
     site,
+    running: lastDeploy,
     tags,
   };
   let platform: PlatformOutputs;
-  let kubeconfig: pulumi.Output<string> | undefined;
+  let platformOutputs: Pick<StackOutputs, 'kubeconfig' | 'machineImage' | 'addonVersions'>;
   if (config.platform === 'ec2') {
-    platform = new Ec2Platform('polls', { ...platformArgs, config: configPart(config, ec2ConfigKeys) });
+    const ec2 = new Ec2Platform('polls', { ...platformArgs, config: configPart(config, ec2ConfigKeys) });
+    platform = ec2;
+    platformOutputs = { machineImage: ec2.machineImage };
   } else {
     const eks = new EksPlatform('polls', { ...platformArgs, config: configPart(config, eksConfigKeys) });
     platform = eks;
-    kubeconfig = pulumi.secret(eks.kubeconfig);
+    platformOutputs = { kubeconfig: pulumi.secret(eks.kubeconfig), addonVersions: eks.addonVersions };
   }
   const running: StackOutputs = {
     ...outputs,
     image,
     url: platform.url,
     rollout: platform.rollout,
-    ...(kubeconfig && { kubeconfig }),
+    ...platformOutputs,
   };
   const watch = (cdnDistributionId?: pulumi.Output<string>) => {
     const monitoring = new Monitoring('polls-monitoring', {

@@ -2,11 +2,14 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { OriginLock } from './cdn/origin-secret';
 import type { Site } from './config';
 import type { Database } from './database';
+import type { LastDeploy } from './last-deploy';
 import type { PlatformTelemetry } from './observability/telemetry';
 import type { Network } from './network';
 import type { Registry } from './registry';
 import type { AppSecrets } from './secrets';
 import type { Tags } from './tags';
+import type { RunningMachineImage } from './ec2/machine-image';
+import type { RunningAddons } from './eks/addon-versions';
 
 /** What every platform (ec2, eks) is built from: its own part of the validated config and the shared tiers. */
 export interface PlatformArgs<Config> {
@@ -27,6 +30,8 @@ export interface PlatformArgs<Config> {
    * the CDN is turned off (two records for one name cannot exist side by side).
    */
   siteRecordFormerly?: pulumi.Alias;
+  /** What the last deploy ran that this one keeps unless the operator asks (AMI, add-on versions). */
+  running: Pick<LastDeploy, 'machineImage' | 'addonVersions'>;
   tags: Tags;
 }
 
@@ -62,13 +67,19 @@ export interface StackOutputs {
   /** The image the platform runs; the next `pulumi up` without polls:image keeps it (last-deploy.ts). */
   image?: string;
   platform: string;
-  /** The zones the network spans; a later deploy may not change it (last-deploy.ts). */
+  /** The zones the network spans, its address block and region; a later deploy may not change them (last-deploy.ts). */
   azCount: number;
+  vpcCidr: string;
+  region: string;
   repositoryUrl: pulumi.Output<string>;
   dbEndpoint: pulumi.Output<string>;
   rollout?: pulumi.Output<Rollout>;
   /** eks only, as a secret. */
   kubeconfig?: pulumi.Output<string>;
+  /** ec2: the AMI the instances run; the next deploy keeps it (ec2/machine-image.ts). */
+  machineImage?: pulumi.Output<RunningMachineImage>;
+  /** eks: the add-on versions the cluster runs; the next deploy keeps them (eks/addon-versions.ts). */
+  addonVersions?: pulumi.Output<RunningAddons>;
   /** The stack's CloudWatch dashboard (absent until the first image is deployed). */
   dashboardUrl?: pulumi.Output<string>;
   /** The SNS topic every alarm notifies: subscribe chat or paging endpoints to it (docs/runbook.md). */

@@ -63,7 +63,7 @@ describe('database', () => {
     assert.equal(inputs.multiAz, true);
     assert.equal(inputs.deletionProtection, true);
     assert.equal(inputs.skipFinalSnapshot, false);
-    assert.equal(inputs.finalSnapshotIdentifier, 'polls-db-prod-final');
+    assert.match(String(inputs.finalSnapshotIdentifier), /^polls-prod-final-[0-9a-f]{8}$/);
     assert.equal(inputs.backupRetentionPeriod, 14);
   });
 

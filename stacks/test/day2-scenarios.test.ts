@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { countChanges, type PlannedChange } from './scenarios/plan';
+import { countChanges, planChanges, type PlannedChange } from './scenarios/plan';
 import { servingTypes, statefulTypes } from './scenarios/replacement';
 import { LaunchTemplateGroup } from './scenarios/instance-refresh';
 import { firstImage, runScenario, scenarios, secondImage, type ScenarioResult } from './scenarios/scenarios';
@@ -77,6 +77,39 @@ describe('day-2 scenarios: successive deploys of one stack', () => {
       it('`pulumi up` without polls:image, or run by someone else: changes nothing', () => {
         assert.deepEqual(changesOf(result(stack, '`pulumi up` without polls:image')), []);
         assert.deepEqual(changesOf(result(stack, 'someone else (or Jenkins) runs `pulumi up`')), []);
+      });
+
+      it('a month later, with a newer AMI and newer add-on defaults published: changes nothing', () => {
+        assert.deepEqual(
+          changesOf(result(stack, 'a month later: a newer AMI and newer add-on defaults published')),
+          [],
+        );
+      });
+
+      it('a month later, asked to: moves the AMI (ec2, a new template version) or the add-ons (eks) in place', () => {
+        const changes =
+          stack === 'dev'
+            ? changesOf(result(stack, 'a month later, the newest AMI asked for (polls:machineImage=latest)'))
+            : changesOf(
+                result(
+                  stack,
+                  'a month later, the current add-on defaults asked for (polls:addonVersions=default)',
+                ),
+              );
+        assert.deepEqual(
+          [...ofKind(changes, 'create'), ...ofKind(changes, 'replace'), ...ofKind(changes, 'delete')],
+          [],
+        );
+        const updated = changes.map(({ key, inputs }) => [key, inputs]);
+        if (stack === 'dev') {
+          assert.deepEqual(updated, [['aws:ec2/launchTemplate:LaunchTemplate::polls-lt', ['imageId']]]);
+        } else {
+          assert.equal(updated.length, 6);
+          for (const [key, inputs] of updated) {
+            assert.match(String(key), /^aws:eks\/addon:Addon::/);
+            assert.deepEqual(inputs, ['addonVersion']);
+          }
+        }
       });
 
       it('replicas and the database class change in place, with the alarm on the minimum', () => {
@@ -157,28 +190,57 @@ describe('day-2 scenarios: successive deploys of one stack', () => {
         assert.deepEqual([...ofKind(changes, 'replace'), ...ofKind(changes, 'delete')], []);
       });
 
-      it('a new zone count is refused, naming the key', () => {
+      it('a new zone count, VPC block or region is refused, naming the key', () => {
         const outcome = result(stack, 'azCount changed');
         assert.ok(outcome && 'refused' in outcome);
-        assert.match(outcome.refused, /^polls:azCount is 4 but the stack is deployed across \d zones/);
+        assert.match(outcome.refused, /^polls:azCount is 4 but the stack is deployed with \d: /);
+        const block = result(stack, 'VPC block changed');
+        assert.ok(block && 'refused' in block);
+        assert.match(
+          block.refused,
+          /^polls:vpcCidr is 10\.1\.0\.0\/16 but the stack is deployed with 10\.0\.0\.0\/16/,
+        );
+        const region = result(stack, 'region changed');
+        assert.ok(region && 'refused' in region);
+        assert.match(region.refused, /^aws:region is eu-central-1 but the stack is deployed with eu-west-1/);
       });
 
-      it('`pulumi destroy` deletes everything, stateful resources included', () => {
-        const counts = countChanges(changesOf(result(stack, '`pulumi destroy`')));
+      it('`pulumi destroy` deletes everything, stateful resources included, once deletion protection is off', () => {
+        const first = result(stack, '`pulumi destroy`');
+        if (stack === 'prod') {
+          assert.deepEqual(first, { refused: 'DeleteDBInstance polls-prod: deletion protection is enabled' });
+        } else {
+          const counts = countChanges(changesOf(first));
+          assert.ok(counts.delete > 40);
+          assert.deepEqual([counts.create, counts.update, counts.replace], [0, 0, 0]);
+        }
+      });
+
+      it('`pulumi destroy` a second time deletes everything again, its final snapshot under a new name', () => {
+        const second = result(
+          stack,
+          '`pulumi destroy` a second time (deletion protection off, deployed again after the first)',
+        );
+        const counts = countChanges(changesOf(second));
         assert.ok(counts.delete > 40);
         assert.deepEqual([counts.create, counts.update, counts.replace], [0, 0, 0]);
+        const snapshots = second && 'finalSnapshots' in second ? (second.finalSnapshots ?? []) : [];
+        assert.equal(snapshots.length, stack === 'prod' ? 2 : 0, 'prod keeps a final snapshot, dev none');
+        assert.equal(new Set(snapshots).size, snapshots.length);
       });
     });
   }
 
-  it('would catch a replacement: a new VPC block replaces the VPC and its subnets', async () => {
-    const dev = scenarios.find((scenario) => scenario.stack === 'dev' && scenario.name === 'a new image')!;
-    const outcome = await runScenario({
-      ...dev,
-      name: 'VPC block changed',
-      after: { config: { ...dev.before.config, vpcCidr: '10.1.0.0/16' } },
+  it('would catch a replacement: a new VPC block, were it not refused, replaces the VPC and its subnets', async () => {
+    // Two independent runs (no last deploy to refuse the change), compared as a preview would.
+    const config = { platform: 'ec2', image: firstImage };
+    const before = await runProgram({ stack: 'dev', config });
+    const after = await runProgram({
+      stack: 'dev',
+      config: { ...config, vpcCidr: '10.1.0.0/16' },
+      previous: before,
     });
-    const replaced = ofKind(changesOf(outcome), 'replace');
+    const replaced = ofKind(planChanges(before, after), 'replace');
     assert.ok(replaced.includes('aws:ec2/vpc:Vpc::polls-vpc'));
     assert.ok(replaced.some((key) => key.startsWith('aws:ec2/subnet:Subnet::')));
   });

@@ -258,8 +258,9 @@ describe('eks platform (prod config with a domain)', () => {
     }
   });
 
-  it('migrates in a Job the Deployment waits for', () => {
+  it('migrates in a Job the Deployment waits for, which the next `pulumi up` re-creates if it failed', () => {
     const job = run.one('kubernetes:batch/v1:Job');
+    assert.equal(inputs(job).metadata.annotations['pulumi.com/replaceUnready'], 'true');
     assert.ok(run.one('kubernetes:apps/v1:Deployment').dependsOn.includes(job.name));
     assert.deepEqual(inputs(job).spec.template.spec.containers[0].command, [
       'node',

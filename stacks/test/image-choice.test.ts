@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { chooseDeployment } from '../src/image-choice';
-import { checkZoneCount } from '../src/last-deploy';
+import { checkNetworkPlace } from '../src/last-deploy';
 import { runProgram } from './support/program';
 
 const running = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls:v1.2.3';
@@ -58,12 +58,33 @@ describe('which image a deploy runs', () => {
   });
 });
 
-describe('the zones of a deployed network', () => {
-  it('may not change once the stack is deployed', () => {
-    assert.throws(() => checkZoneCount(3, { azCount: 2 }), {
-      message: /^polls:azCount is 3 but the stack is deployed across 2 zones: .*set polls:azCount back to 2$/,
-    });
-    assert.doesNotThrow(() => checkZoneCount(2, { azCount: 2 }));
-    assert.doesNotThrow(() => checkZoneCount(3, {}));
+describe('the place of a deployed network', () => {
+  const deployed = { azCount: 2, vpcCidr: '10.0.0.0/16', region: 'eu-west-1' };
+
+  it('keeps its zones, address block and region once the stack is deployed', () => {
+    for (const [key, change, message] of [
+      [
+        'azCount',
+        { azCount: 3 },
+        /^polls:azCount is 3 but the stack is deployed with 2: .*set polls:azCount back to 2$/,
+      ],
+      [
+        'vpcCidr',
+        { vpcCidr: '10.1.0.0/16' },
+        /^polls:vpcCidr is 10\.1\.0\.0\/16 but the stack is deployed with 10\.0\.0\.0\/16/,
+      ],
+      [
+        'region',
+        { region: 'eu-central-1' },
+        /^aws:region is eu-central-1 but the stack is deployed with eu-west-1: .*region/,
+      ],
+    ] as const) {
+      assert.throws(() => checkNetworkPlace({ ...deployed, ...change }, deployed), { message }, key);
+    }
+    assert.doesNotThrow(() => checkNetworkPlace(deployed, deployed));
+  });
+
+  it('is free on the first deploy', () => {
+    assert.doesNotThrow(() => checkNetworkPlace({ ...deployed, azCount: 3, region: 'us-east-1' }, {}));
   });
 });

@@ -33,7 +33,9 @@ describe('program', () => {
         'azCount',
         'dbEndpoint',
         'platform',
+        'region',
         'repositoryUrl',
+        'vpcCidr',
       ]);
     });
   });

@@ -11,6 +11,7 @@ import { named } from '../tags';
 import { InstanceRole } from './instance-role';
 import { InstanceSecurityGroup } from './instance-security-group';
 import { LoadBalancer } from './load-balancer';
+import { chooseMachineImage, machineImageId, type RunningMachineImage } from './machine-image';
 import { renderUserData } from './user-data';
 
 /** Seconds a new instance gets to install Docker, pull, migrate and pass health checks before ELB checks count. */
@@ -32,6 +33,7 @@ export const ec2ConfigKeys = [
   'targetCpuUtilization',
   'cdn',
   'dbInstanceClass',
+  'machineImage',
 ] as const satisfies readonly (keyof StackConfig)[];
 export type Ec2Config = Pick<StackConfig, (typeof ec2ConfigKeys)[number]>;
 
@@ -45,6 +47,8 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
   readonly siteRecord: pulumi.Alias;
   readonly rollout: pulumi.Output<Rollout>;
   readonly telemetry: PlatformTelemetry;
+  /** The AMI this deploy runs: the next one keeps it (machine-image.ts). */
+  readonly machineImage: pulumi.Output<RunningMachineImage>;
 
   constructor(name: string, args: PlatformArgs<Ec2Config>, opts?: pulumi.ComponentResourceOptions) {
     super('polls:ec2:Platform', name, {}, opts);
@@ -103,13 +107,13 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
       parent,
     );
 
-    // The newest Amazon Linux 2023 image, as AWS publishes it; a new one rolls out on the next `pulumi up`.
-    const ami = aws.ssm.getParameterOutput(
-      {
-        name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(config.instanceType)}`,
-      },
-      parent,
+    // The AMI it runs, unless the operator asks for another (machine-image.ts).
+    const architecture = architectureOf(config.instanceType);
+    const imageId = machineImageId(
+      chooseMachineImage(config.machineImage, args.running.machineImage, architecture),
+      this,
     );
+    this.machineImage = imageId.apply((id) => ({ id, architecture }));
     const region = aws.getRegionOutput({}, parent).region;
 
     const userData = pulumi
@@ -132,7 +136,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
       `${name}-lt`,
       {
         description: 'polls service instance',
-        imageId: ami.insecureValue,
+        imageId,
         instanceType: config.instanceType,
         iamInstanceProfile: { arn: role.instanceProfileArn },
         vpcSecurityGroupIds: [instanceAccess.securityGroupId],

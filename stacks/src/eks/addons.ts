@@ -1,10 +1,12 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { Tags } from '../tags';
+import type { AddonVersionChoice } from './addon-versions';
 
 /**
- * Managed add-ons, each at EKS's default version for the cluster's Kubernetes version: raising the cluster
- * version updates them in place after the control plane (EKS never upgrades them by itself). The node-level
+ * Managed add-ons, each at the version it runs, or EKS's default for the cluster's Kubernetes version on the
+ * first deploy (see addon-versions.ts): raising the cluster version updates them in place after the control
+ * plane (EKS never upgrades them by itself). The node-level
  * ones (networking, kube-proxy, pod identity) exist before any node joins; CoreDNS and metrics-server are
  * Deployments and only become healthy once nodes exist, so they wait for the node group.
  *
@@ -19,24 +21,11 @@ export const vpcCniConfiguration = { enableNetworkPolicy: 'true' };
 
 const configurations: Record<string, object> = { 'vpc-cni': vpcCniConfiguration };
 
-/**
- * EKS's default version of an add-on for the cluster's Kubernetes version, so raising the cluster version
- * moves the add-on with it.
- */
-export function defaultAddonVersion(
-  cluster: aws.eks.Cluster,
-  addonName: string,
-  parent: pulumi.Resource,
-): pulumi.Output<string> {
-  return aws.eks.getAddonVersionOutput(
-    { addonName, kubernetesVersion: cluster.version, mostRecent: false },
-    { parent },
-  ).version;
-}
-
 export interface ClusterAddonsArgs {
   cluster: aws.eks.Cluster;
   addonNames: readonly string[];
+  /** Which version each add-on runs: the one it runs now, or EKS's default for the cluster's version. */
+  versions: AddonVersionChoice;
   /** What the add-ons' pods need first (the node group, for the ones that are Deployments). */
   after: pulumi.Resource[];
   /**
@@ -60,7 +49,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
         {
           clusterName: args.cluster.name,
           addonName,
-          addonVersion: defaultAddonVersion(args.cluster, addonName, this),
+          addonVersion: args.versions.versionOf(addonName, this),
           resolveConflictsOnCreate: 'OVERWRITE',
           resolveConflictsOnUpdate: 'OVERWRITE',
           ...(configuration && { configurationValues: JSON.stringify(configuration) }),

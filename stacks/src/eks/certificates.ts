@@ -13,9 +13,15 @@ import { serviceTrustPolicy } from '../trust-policy';
  * the NLB passes TCP through, NGINX ends TLS, redirects and sends HSTS. Challenges are DNS-01 in the Route 53
  * zone, so issuance does not depend on the site being reachable first.
  */
+/**
+ * 1.21 is supported until 1.23 is released and supports Kubernetes 1.33 to 1.36; 1.19 reached its end of life
+ * when 1.21 came out (https://cert-manager.io/docs/releases/, "Currently supported releases", read from
+ * cert-manager/website at 776e5db, August 2026). v1.21.1 is its latest patch known here: check for a newer
+ * 1.21 patch, or 1.22, at deploy time.
+ */
 export const certManagerChart = {
   chart: 'cert-manager',
-  version: 'v1.19.1',
+  version: 'v1.21.1',
   repo: 'https://charts.jetstack.io',
 } as const;
 const certManagerNamespace = 'cert-manager';

@@ -2,7 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { emfProcessor, podScrapeConfig } from '../observability/service-metrics';
 import type { Tags } from '../tags';
-import { defaultAddonVersion } from './addons';
+import type { AddonVersionChoice } from './addon-versions';
 import { serviceRole } from './iam';
 
 /**
@@ -38,6 +38,7 @@ export interface ContainerInsightsArgs {
   logRetentionDays: number;
   /** The agents are a DaemonSet: they need nodes (and the pod identity agent) first. */
   after: pulumi.Resource[];
+  addonVersions: AddonVersionChoice;
   tags: Tags;
 }
 
@@ -74,6 +75,7 @@ export function containerInsightsConfiguration(
 export class ContainerInsights extends pulumi.ComponentResource {
   /** Every container's stdout, the service's JSON lines parsed under `log_processed`. */
   readonly applicationLogGroupName: pulumi.Output<string>;
+  readonly addon: aws.eks.Addon;
 
   constructor(name: string, args: ContainerInsightsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('polls:eks:ContainerInsights', name, {}, opts);
@@ -105,12 +107,12 @@ export class ContainerInsights extends pulumi.ComponentResource {
         ),
     );
 
-    new aws.eks.Addon(
+    this.addon = new aws.eks.Addon(
       `${name}-addon`,
       {
         clusterName: cluster.name,
         addonName: observabilityAddonName,
-        addonVersion: defaultAddonVersion(cluster, observabilityAddonName, this),
+        addonVersion: args.addonVersions.versionOf(observabilityAddonName, this),
         resolveConflictsOnCreate: 'OVERWRITE',
         resolveConflictsOnUpdate: 'OVERWRITE',
         configurationValues: JSON.stringify(containerInsightsConfiguration(args)),

@@ -77,6 +77,9 @@ export class NodeGroup extends pulumi.ComponentResource {
         subnetIds: args.subnetIds,
         instanceTypes: [args.instanceType],
         // EKS's own AMI for this version (the launch template names none); a new version is a rolling update.
+        // `releaseVersion` stays unset: EKS takes the latest AMI release for `version` at CreateNodegroup and
+        // UpdateNodegroupVersion only, and the provider keeps the computed value from state in between, so a
+        // newer EKS AMI release moves nothing until the Kubernetes version does.
         version: args.kubernetesVersion,
         amiType:
           architectureOf(args.instanceType) === 'arm64' ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD',

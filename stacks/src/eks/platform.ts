@@ -11,6 +11,7 @@ import { metricNamespace, type PlatformTelemetry } from '../observability/teleme
 import type { PlatformArgs, PlatformOutputs, Rollout } from '../platform';
 import { ClusterAdmins } from './access';
 import { ClusterAddons, nodeAddonNames, workloadAddonNames } from './addons';
+import { AddonVersionChoice, type RunningAddons } from './addon-versions';
 import { CertificateManager } from './certificates';
 import { Cluster } from './cluster';
 import { ContainerInsights } from './container-insights';
@@ -26,6 +27,7 @@ export const eksConfigKeys = [
   'logRetentionDays',
   'kubernetesVersion',
   'kubernetesExtendedSupport',
+  'addonVersions',
   'clusterEndpointPublicAccess',
   'clusterPublicAccessCidrs',
   'clusterAdmins',
@@ -48,6 +50,8 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
   readonly kubeconfig: pulumi.Output<string>;
   readonly clusterName: pulumi.Output<string>;
   readonly telemetry: PlatformTelemetry;
+  /** The add-on versions this deploy runs: the next one keeps them (addon-versions.ts). */
+  readonly addonVersions: pulumi.Output<RunningAddons>;
 
   constructor(name: string, args: PlatformArgs<EksConfig>, opts?: pulumi.ComponentResourceOptions) {
     // Named like the ec2 platform's type; the alias keeps the component, and with it every child, in place
@@ -86,9 +90,22 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     const region = cluster.arn.apply((arn) => arn.split(':')[3] ?? '');
 
     const admins = new ClusterAdmins(name, { cluster, principalArns: config.clusterAdmins, tags }, parent);
+    const addonVersions = new AddonVersionChoice(
+      cluster,
+      config.kubernetesVersion,
+      args.running.addonVersions,
+      config.addonVersions === 'default',
+    );
     const { addons: networking } = new ClusterAddons(
       `${name}-node`,
-      { cluster, addonNames: nodeAddonNames, after: [], formerNamePrefix: name, tags },
+      {
+        cluster,
+        addonNames: nodeAddonNames,
+        versions: addonVersions,
+        after: [],
+        formerNamePrefix: name,
+        tags,
+      },
       parent,
     );
     const { nodeGroup: nodes } = new NodeGroup(
@@ -107,7 +124,14 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     );
     const { addons: clusterServices } = new ClusterAddons(
       `${name}-services`,
-      { cluster, addonNames: workloadAddonNames, after: [nodes], formerNamePrefix: name, tags },
+      {
+        cluster,
+        addonNames: workloadAddonNames,
+        versions: addonVersions,
+        after: [nodes],
+        formerNamePrefix: name,
+        tags,
+      },
       parent,
     );
 
@@ -174,10 +198,12 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
         webPodLabels: selectorLabels(settings, 'web'),
         logRetentionDays: config.logRetentionDays,
         after: [nodes, ...networking],
+        addonVersions,
         tags,
       },
       parent,
     );
+    this.addonVersions = addonVersions.record([...networking, ...clusterServices, insights.addon]);
     this.telemetry = {
       kind: 'eks',
       clusterName: cluster.name,

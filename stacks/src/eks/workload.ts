@@ -71,9 +71,19 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata?.name}`, policy, inNamespace),
     );
     // A new image gets a new Job name; any other change to the immutable Job is a delete and re-create.
+    // A Job that failed (the database unreachable, a migration error) stays failed, and by default the
+    // provider only waits on it again at the next `pulumi up`; `pulumi.com/replaceUnready` makes that `up`
+    // delete and re-create it, so a retry needs no `kubectl delete job` (pulumi-kubernetes' Job docs).
+    const migrationJob = objects.migrationJob;
     const migration = new k8s.batch.v1.Job(
       `${name}-migrate`,
-      asResourceArgs<k8s.batch.v1.JobArgs>(objects.migrationJob),
+      asResourceArgs<k8s.batch.v1.JobArgs>({
+        ...migrationJob,
+        metadata: {
+          ...migrationJob.metadata,
+          annotations: { ...migrationJob.metadata?.annotations, 'pulumi.com/replaceUnready': 'true' },
+        },
+      }),
       {
         ...within,
         dependsOn: [secret, ...policies, ...args.podDependencies],

@@ -2,7 +2,9 @@ import { deployerRole, eksMocks, operatorRole } from '../support/eks-stacks';
 import { ProgramRun, runProgram, type RunOptions, type StackName } from '../support/program';
 import { waitOrRollBack, type InstanceRefresh } from '../../pipeline/rollout';
 import { refusedUpdate, reportedAfterUpdate } from './aws';
+import { destroyRefusal, finalSnapshotsOf } from './destroy';
 import { LaunchTemplateGroup } from './instance-refresh';
+import { mockInvokes } from '../support/mock-aws';
 import { planChanges, type PlannedChange } from './plan';
 
 const repository = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls';
@@ -30,6 +32,8 @@ export interface Scenario {
    * does: the result is what its rollback changes, and where the group and the outputs end.
    */
   refreshFails?: boolean;
+  /** The stack was deployed the same way and destroyed once before `before` (a second destroy). */
+  destroyedBefore?: boolean;
 }
 
 /** Where a rolled-back ec2 stack ends: the image its group launches and the one its `image` output names. */
@@ -38,9 +42,14 @@ export interface RolloutEnd {
   outputImage: unknown;
 }
 
-/** What `pulumi up` changes; or the program's refusal, before anything changes; or AWS's, while it applies. */
+/**
+ * What `pulumi up` changes (a destroy: and the final snapshots every destroy of the stack left); or the
+ * program's refusal, before anything changes; or AWS's, while it applies.
+ */
 export type ScenarioResult =
-  { changes: PlannedChange[]; endsOn?: RolloutEnd } | { refused: string } | { failed: string };
+  | { changes: PlannedChange[]; endsOn?: RolloutEnd; finalSnapshots?: string[] }
+  | { refused: string }
+  | { failed: string };
 
 /** The dev stack on ec2 and the prod stack on eks, each running the first image. */
 const base: Record<StackName, Config> = {
@@ -56,6 +65,22 @@ const someoneElse = {
     arn: 'arn:aws:iam::123456789012:user/someone-else',
     userId: 'AIDASOMEONE',
   }),
+};
+
+/**
+ * What AWS answers a month later: a newer Amazon Linux 2023 behind the public SSM parameter, and newer
+ * default versions of every EKS add-on for the same Kubernetes version.
+ */
+const aMonthLater: NonNullable<Deploy['extraInvokes']> = {
+  'aws:ssm/getParameter:getParameter': (inputs) => ({
+    ...mockInvokes['aws:ssm/getParameter:getParameter']!(inputs),
+    value: 'ami-0fedcba9876543210',
+    insecureValue: 'ami-0fedcba9876543210',
+  }),
+  'aws:eks/getAddonVersion:getAddonVersion': (inputs) => {
+    const now = mockInvokes['aws:eks/getAddonVersion:getAddonVersion']!(inputs);
+    return { ...now, version: `${String(now.version)}-newer` };
+  },
 };
 
 function scenariosOf(stack: StackName): Scenario[] {
@@ -120,13 +145,40 @@ function scenariosOf(stack: StackName): Scenario[] {
       after: changed({ cdn: true, cdnOriginSecretGeneration: 2 }),
     },
     {
+      name: 'a month later: a newer AMI and newer add-on defaults published',
+      stack,
+      before: running,
+      after: { ...running, extraInvokes: aMonthLater },
+    },
+    stack === 'dev'
+      ? {
+          name: 'a month later, the newest AMI asked for (polls:machineImage=latest)',
+          stack,
+          before: running,
+          after: { ...changed({ machineImage: 'latest' }), extraInvokes: aMonthLater },
+        }
+      : {
+          name: 'a month later, the current add-on defaults asked for (polls:addonVersions=default)',
+          stack,
+          before: running,
+          after: { ...changed({ addonVersions: 'default' }), extraInvokes: aMonthLater },
+        },
+    {
       name: 'someone else (or Jenkins) runs `pulumi up`',
       stack,
       before: running,
       after: { ...running, extraInvokes: someoneElse },
     },
     { name: 'azCount changed', stack, before: running, after: changed({ azCount: 4 }) },
+    { name: 'VPC block changed', stack, before: running, after: changed({ vpcCidr: '10.1.0.0/16' }) },
+    { name: 'region changed', stack, before: running, after: changed({ 'aws:region': 'eu-central-1' }) },
     { name: '`pulumi destroy`', stack, before: running },
+    {
+      name: '`pulumi destroy` a second time (deletion protection off, deployed again after the first)',
+      stack,
+      before: changed({ dbDeletionProtection: false }),
+      destroyedBefore: true,
+    },
   ];
 }
 
@@ -140,6 +192,7 @@ function run(stack: StackName, deploy: Deploy, previous?: ProgramRun): Promise<P
     stack,
     config: deploy.config,
     previousOutputs,
+    previous,
     extraState: eksMocks.extraState,
     extraInvokes: { ...eksMocks.extraInvokes, ...deploy.extraInvokes },
   });
@@ -217,13 +270,26 @@ async function rolledBack(
   };
 }
 
+/** Destroys a run as AWS would: refused, or everything deleted, leaving its final snapshots to the ones before. */
+function destroy(run: ProgramRun, taken: string[]): ScenarioResult {
+  const refusal = destroyRefusal(run, taken);
+  if (refusal) return { refused: refusal };
+  return { changes: planChanges(run, undefined), finalSnapshots: [...taken, ...finalSnapshotsOf(run)] };
+}
+
 /**
- * Runs the deploys under mocks, each reading the one before's outputs as its stack's last deploy. An update
- * AWS refuses (aws.ts) fails the scenario as `pulumi up` would.
+ * Runs the deploys under mocks, each reading the one before's outputs as its stack's last deploy and keeping
+ * its unchanged resources' outputs. An update AWS refuses (aws.ts) fails the scenario as `pulumi up` would.
+ * A destroy after an earlier destroy runs that earlier life first: a destroyed stack starts again with no
+ * state, so the two lives share nothing but the names they choose.
  */
 export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
+  const earlier = scenario.destroyedBefore
+    ? destroy(await run(scenario.stack, scenario.before), [])
+    : undefined;
+  if (earlier && !('changes' in earlier)) return earlier;
   const before = await run(scenario.stack, scenario.before);
-  if (!scenario.after) return { changes: planChanges(before, undefined) };
+  if (!scenario.after) return destroy(before, earlier?.finalSnapshots ?? []);
   let after: ProgramRun;
   try {
     after = await run(scenario.stack, scenario.after, before);

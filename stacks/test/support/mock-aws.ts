@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type * as pulumi from '@pulumi/pulumi';
 
 /** Every generated secret (random passwords) starts with this, so tests can search for leaked values. */
@@ -50,6 +51,15 @@ const computedState: Record<string, (name: string, inputs: State) => State> = {
     domainName: `${name}.cloudfront.net`,
     hostedZoneId: 'Z2FDTNDATAQYW2',
   }),
+  // Random bytes on each create, as the provider draws them; the next deploy keeps them (program.ts `previous`).
+  'random:index/randomId:RandomId': (_name, inputs) => {
+    const bytes = randomBytes(Number(inputs.byteLength));
+    return {
+      hex: bytes.toString('hex'),
+      b64Std: bytes.toString('base64'),
+      dec: BigInt(`0x${bytes.toString('hex')}`).toString(),
+    };
+  },
   'random:index/randomPassword:RandomPassword': (name) => ({
     result: `${mockSecretMarker}-${name}`,
     bcryptHash: `${mockSecretMarker}-bcrypt-${name}`,

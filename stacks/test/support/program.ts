@@ -1,8 +1,10 @@
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import * as pulumi from '@pulumi/pulumi';
 import { readStackConfig, type StackFileOptions } from '../../src/engine-config/stack-files';
 import type { ConfigValue } from '../../src/engine-config/values';
 import deploy from '../../src/index';
+import { revealed } from './inputs';
 import { mockInvokes, mockResourceState } from './mock-aws';
 
 const repositoryRoot = path.resolve(__dirname, '../../..');
@@ -36,6 +38,9 @@ export interface RecordedResource {
   provider?: string;
   /** The ID of the existing cloud resource it adopts (the `import` option); undefined when it is created. */
   importId?: string;
+  /** The ID and outputs the engine answered with (what the state holds after the deploy). */
+  id: string;
+  state: Record<string, unknown>;
 }
 
 export interface RecordedOutput {
@@ -54,6 +59,8 @@ export interface RunOptions {
   extraState?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
   /** The outputs of the stack's last deploy, as its StackReference to itself reads them (none by default). */
   previousOutputs?: Record<string, unknown>;
+  /** The stack's last deploy: its unchanged resources keep their outputs (see resourceState). */
+  previous?: ProgramRun;
   /** Answers for invokes the default mocks don't know, by token. */
   extraInvokes?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
 }
@@ -177,12 +184,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        if (pendingRequest) resources.push(recordedResource(args, pendingRequest));
-        if (args.type === 'pulumi:pulumi:StackReference') {
-          return { id: args.id ?? args.name, state: { outputs: options.previousOutputs ?? {} } };
-        }
-        const { id, state } = mockResourceState(args);
-        return { id, state: { ...state, ...options.extraState?.(args) } };
+        const answer = resourceState(args, options);
+        if (pendingRequest) resources.push({ ...recordedResource(args, pendingRequest), ...answer });
+        return answer;
       },
       call: (args) => {
         const answer = invokes[args.token];
@@ -227,6 +231,29 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   return new ProgramRun(resources, outputs);
 }
 
+/**
+ * What the engine answers a registration with. A resource of the previous deploy whose inputs are unchanged
+ * is a "same" step: the engine calls no provider and hands back the ID and outputs in the state (`SameStep.Apply` in
+ * pulumi's pkg/resource/deploy/step.go), so generated values (random bytes) stay. Anything else gets what
+ * the mocks compute, as a create or an update would.
+ */
+function resourceState(
+  args: pulumi.runtime.MockResourceArgs,
+  options: RunOptions,
+): { id: string; state: Record<string, unknown> } {
+  if (args.type === 'pulumi:pulumi:StackReference') {
+    return { id: args.id ?? args.name, state: { outputs: options.previousOutputs ?? {} } };
+  }
+  const previous = options.previous?.resources.find(
+    (resource) => resource.type === args.type && resource.name === args.name,
+  );
+  if (previous && isDeepStrictEqual(revealed(previous.inputs), revealed(args.inputs))) {
+    return { id: previous.id, state: previous.state };
+  }
+  const { id, state } = mockResourceState(args);
+  return { id, state: { ...state, ...options.extraState?.(args) } };
+}
+
 /** Runs the program and waits until every resource has reached the mocks; returns the settled outputs. */
 async function settleProgram(): Promise<Record<string, RecordedOutput>> {
   const stackOutputs = await deploy();
@@ -243,7 +270,7 @@ function unmockedInvokesError(tokens: Set<string>): Error {
 function recordedResource(
   args: pulumi.runtime.MockResourceArgs,
   request: RegisterResourceRequest,
-): RecordedResource {
+): Omit<RecordedResource, 'id' | 'state'> {
   const dependencies = request.getDependenciesList();
   const fromInputs = new Set<string>();
   request
