@@ -85,11 +85,12 @@ export const environmentNames = {
 export const serviceMemoryLimitsMiB = { eks: 256, ec2: 256 } as const;
 
 /**
- * What the service's memory is made of, measured by `npm run bench:streams -w service` (figures and method:
- * docs/live-results.md, "What a stream costs"): a warmed process without streams, and what each open stream
- * adds, whatever its client sent (the service keeps no request headers of a stream).
+ * What the service's memory is made of, measured by `npm run bench:streams -w service` on 2026-12-08 (figures
+ * and method: docs/live-results.md, "What a stream costs"): RSS of a warmed process without streams (103-112 MB),
+ * and what each open stream adds (15.2-16.6 KB, whatever its client sent: the service keeps no request headers
+ * of a stream), rounded up.
  */
-export const serviceMemory = { withoutStreamsMiB: 110, perStreamKiB: 14 } as const;
+export const serviceMemory = { withoutStreamsMiB: 112, perStreamKiB: 17 } as const;
 
 /** A quarter of the limit stays free: garbage not yet collected, bursts of requests, headers being parsed. */
 const memoryMargin = 0.25;
@@ -104,12 +105,13 @@ export function streamsThatFit(
 }
 
 /**
- * MAX_STREAMS, MAX_STREAMS_PER_ADDRESS and HTTP_MAX_IDLE_CONNECTIONS_PER_ADDRESS as the platforms set them:
- * the service's defaults, stated here so the memory check below sees the value that runs. A school's NAT (hundreds
- * of viewers behind one address) still watches within the per-address share.
+ * MAX_STREAMS, MAX_STREAMS_PER_ADDRESS and HTTP_MAX_IDLE_CONNECTIONS_PER_ADDRESS as the platforms set them,
+ * stated here so the memory check below sees the value that runs. MAX_STREAMS is below the service's default
+ * (5,000): at the measured cost, 5,000 streams leave less than a quarter of 256 MiB spare. A school's NAT
+ * (hundreds of viewers behind one address) still watches within the per-address share (the service's default).
  */
 export const streamLimits = {
-  maxStreams: 5000,
+  maxStreams: 4500,
   maxStreamsPerAddress: 1000,
   idleConnectionsPerAddress: 128,
 } as const;

@@ -44,7 +44,7 @@ describe('k8s workload objects', () => {
       TRUST_PROXY: '1',
       SHUTDOWN_DRAIN_SECONDS: '10',
       DATABASE_POOL_MAX: '10',
-      MAX_STREAMS: '5000',
+      MAX_STREAMS: '4500',
       MAX_STREAMS_PER_ADDRESS: '1000',
       HTTP_MAX_IDLE_CONNECTIONS_PER_ADDRESS: '128',
     });
