@@ -18,7 +18,7 @@ export interface StreamSummary {
   /** Counts events received. */
   readonly events: number;
   readonly heartbeats: number;
-  /** Streams that ended or broke under their viewer (the replica behind them killed). */
+  /** Streams that ended or broke under their viewer (the replica behind them killed, or a stream's 60-90 s lifetime). */
   readonly ended: number;
   /** Requests after each stream's first: after it ended or broke, or after a refusal. */
   readonly reconnects: number;
