@@ -148,7 +148,8 @@ const schema = {
     'default' | undefined
   >,
   clusterEndpointPublicAccess: boolean(true),
-  clusterPublicAccessCidrs: listOf(['0.0.0.0/0'], ipv4Cidr, 'IPv4 CIDR blocks'),
+  // Empty by default: the public EKS endpoint is open to no one until the stack names who (eks/access.ts).
+  clusterPublicAccessCidrs: listOf([], ipv4Cidr, 'IPv4 CIDR blocks', 0),
   // Empty by default (Pulumi.yaml's `[]`): eks requires admins (eks/access.ts), alarms may mail no one.
   clusterAdmins: listOf([], iamPrincipalArn, 'IAM role or user ARNs (arn:aws:iam::<account>:role/…)', 0),
   alertEmails: listOf([], emailAddress, 'e-mail addresses', 0),

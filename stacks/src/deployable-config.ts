@@ -1,6 +1,6 @@
 import { loadStackConfig, type StackConfig } from './config';
 import { connectionBudget } from './database-connections';
-import { checkClusterAdmins } from './eks/access';
+import { checkClusterAdmins, checkPublicEndpoint } from './eks/access';
 import { checkKubernetesSupport } from './kubernetes-versions';
 
 /**
@@ -11,6 +11,7 @@ import { checkKubernetesSupport } from './kubernetes-versions';
 export function loadDeployableConfig(today: Date): StackConfig {
   const config = loadStackConfig();
   checkClusterAdmins(config.platform, config.clusterAdmins);
+  checkPublicEndpoint(config.platform, config.clusterEndpointPublicAccess, config.clusterPublicAccessCidrs);
   if (config.platform === 'eks') {
     checkKubernetesSupport(config.kubernetesVersion, config.kubernetesExtendedSupport, today);
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConfigValue } from '../src/engine-config/values';
-import { deployerRole, eksMocks } from './support/eks-stacks';
+import { deployerAddress, deployerRole, eksMocks } from './support/eks-stacks';
 import { runProgram, type StackName } from './support/program';
 
 /**
@@ -13,7 +13,7 @@ import { runProgram, type StackName } from './support/program';
  */
 const operatorValues: Record<StackName, Record<string, ConfigValue>> = {
   dev: {},
-  prod: { clusterAdmins: [deployerRole] },
+  prod: { clusterAdmins: [deployerRole], clusterPublicAccessCidrs: [deployerAddress] },
 };
 const image = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls:v1.0.0';
 

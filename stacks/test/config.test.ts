@@ -101,11 +101,6 @@ describe('stack config', () => {
       engineRefuses('clusterPublicAccessCidrs', 'array<string>'),
     ],
     [
-      'an empty public-access list',
-      { clusterPublicAccessCidrs: [] },
-      /^polls:clusterPublicAccessCidrs must be a non-empty list/,
-    ],
-    [
       'a Kubernetes version without a known end of support',
       { kubernetesVersion: '1.29' },
       /^polls:kubernetesVersion must be one of 1\.33, 1\.34, 1\.35, 1\.36/,

@@ -9,7 +9,14 @@ import { selectorLabels } from '../src/k8s/settings';
 import { settingsFor } from './k8s-fixtures';
 import { isSecretWrapper, plainStrings, revealed } from './support/inputs';
 import { mockArn, mockSecretMarker } from './support/mock-aws';
-import { deployerRole, loadBalancerHostname, operatorRole, runEks, site } from './support/eks-stacks';
+import {
+  deployerAddress,
+  deployerRole,
+  loadBalancerHostname,
+  operatorRole,
+  runEks,
+  site,
+} from './support/eks-stacks';
 import type { ProgramRun, RecordedResource } from './support/program';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -64,12 +71,12 @@ describe('eks platform (prod config with a domain)', () => {
     assert.equal(inputs(key).enableKeyRotation, true);
   });
 
-  it('puts the control plane in the private subnets with the configured endpoint access', () => {
+  it('puts the control plane in the private subnets, its public endpoint open only to the named addresses', () => {
     const vpc = inputs(run.one('aws:eks/cluster:Cluster')).vpcConfig;
     assert.deepEqual(vpc.subnetIds, ['polls-private-1-id', 'polls-private-2-id', 'polls-private-3-id']);
     assert.equal(vpc.endpointPrivateAccess, true);
     assert.equal(vpc.endpointPublicAccess, true);
-    assert.deepEqual(vpc.publicAccessCidrs, ['0.0.0.0/0']);
+    assert.deepEqual(vpc.publicAccessCidrs, [deployerAddress]);
   });
 
   it('writes out the cluster and node roles for their AWS services', () => {

@@ -22,8 +22,16 @@ describe('pipeline config check', () => {
     assert.equal(checkStackConfig(ROOT, 'dev', TODAY).platform, 'ec2');
   });
 
-  it('accepts prod once the per-account cluster admins are set', () => {
-    assert.equal(checkStackConfig(ROOT, 'prod', TODAY, { set: { clusterAdmins: [ADMIN] } }).platform, 'eks');
+  it('accepts prod once the per-account cluster admins and API addresses are set', () => {
+    const set = { clusterAdmins: [ADMIN], clusterPublicAccessCidrs: ['203.0.113.10/32'] };
+    assert.equal(checkStackConfig(ROOT, 'prod', TODAY, { set }).platform, 'eks');
+  });
+
+  it('refuses prod with the public API endpoint open to no one named, naming the key', () => {
+    assert.match(
+      refusal('prod', { clusterAdmins: [ADMIN] }),
+      /cannot be deployed: polls:clusterPublicAccessCidrs is required on eks while polls:clusterEndpointPublicAccess is true/,
+    );
   });
 
   it('refuses prod without cluster admins, naming the key, in one line', () => {

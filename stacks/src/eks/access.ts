@@ -24,6 +24,25 @@ export function checkClusterAdmins(platform: string, clusterAdmins: readonly str
   }
 }
 
+/**
+ * The EKS API endpoint is public only to the addresses the stack names: the default list is empty, so a
+ * stack on eks with the public endpoint on must name where `pulumi up` (the pipeline's agents) and kubectl
+ * users connect from, or turn the public endpoint off (then deploy from inside the VPC). `0.0.0.0/0` is
+ * accepted only when written out.
+ */
+export function checkPublicEndpoint(
+  platform: string,
+  publicAccess: boolean,
+  publicAccessCidrs: readonly string[],
+): void {
+  if (platform === 'eks' && publicAccess && publicAccessCidrs.length === 0) {
+    throw new Error(
+      'polls:clusterPublicAccessCidrs is required on eks while polls:clusterEndpointPublicAccess is true: the ' +
+        "addresses the deployer and kubectl users reach the API from (pulumi config set --path 'polls:clusterPublicAccessCidrs[0]' <address>/32)",
+    );
+  }
+}
+
 export const clusterAdminPolicyArn = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 
 /** A name that follows the principal, not its place in the list: reordering the list changes nothing. */

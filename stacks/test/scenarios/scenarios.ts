@@ -1,4 +1,4 @@
-import { deployerRole, eksMocks, operatorRole } from '../support/eks-stacks';
+import { deployerAddress, deployerRole, eksMocks, operatorRole } from '../support/eks-stacks';
 import { ProgramRun, runProgram, type RunOptions, type StackName } from '../support/program';
 import { waitOrRollBack, type InstanceRefresh } from '../../pipeline/rollout';
 import { refusedUpdate, reportedAfterUpdate } from './aws';
@@ -54,7 +54,12 @@ export type ScenarioResult =
 /** The dev stack on ec2 and the prod stack on eks, each running the first image. */
 const base: Record<StackName, Config> = {
   dev: { platform: 'ec2', image: firstImage },
-  prod: { platform: 'eks', image: firstImage, clusterAdmins: [deployerRole, operatorRole] },
+  prod: {
+    platform: 'eks',
+    image: firstImage,
+    clusterAdmins: [deployerRole, operatorRole],
+    clusterPublicAccessCidrs: [deployerAddress],
+  },
 };
 
 const site = { domain: 'polls.example.com', hostedZoneId: 'Z0123456789EXAMPLE' };
