@@ -68,9 +68,12 @@ async function deploy(): Promise<StackOutputs> {
   if (deployment.foundationOnly) return outputs;
 
   const { image } = deployment;
-  // With a CDN, the platform's entry point admits only requests carrying this secret.
+  // With a CDN, the platform's entry point admits only requests carrying this secret, from the first deploy
+  // after the one that put the CDN in front: locking it earlier would refuse every viewer whose DNS still
+  // points at the origin while the distribution deploys and the site's name moves (docs/deploying.md).
   const originSecret =
     config.cdn && new OriginSecret('polls-origin', { generation: config.cdnOriginSecretGeneration, tags });
+  const lockOrigin = originSecret && lastDeploy.cdnServed === true;
   const site = siteOf(config);
   const platformArgs = {
     image,
@@ -78,7 +81,8 @@ async function deploy(): Promise<StackOutputs> {
     registry,
     database,
     appSecrets,
-    originLock: originSecret ? originSecret.lock : undefined,
+    behindCdn: Boolean(originSecret),
+    originLock: lockOrigin ? originSecret.lock : undefined,
     siteRecordFormerly: originSecret ? undefined : cdnSiteRecord(cdnName),
     site,
     running: lastDeploy,
@@ -121,6 +125,7 @@ async function deploy(): Promise<StackOutputs> {
     originLock: originSecret.lock,
     site,
     siteRecordFormerly: platform.siteRecord,
+    sharedValidationRecord: platform.certificateValidationRecord,
     waf: config.waf,
     tags,
   });

@@ -18,6 +18,8 @@ export interface LastDeploy {
   machineImage?: RunningMachineImage;
   /** eks: the add-on versions the cluster runs (the `addonVersions` output). */
   addonVersions?: RunningAddons;
+  /** The CDN served the site at the last deploy (its `cdnDistributionId` output): the origin may be locked. */
+  cdnServed?: true;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -50,7 +52,7 @@ export async function readLastDeploy(): Promise<LastDeploy> {
   const self = new pulumi.StackReference('polls-last-deploy', {
     name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
   });
-  const [image, azCount, vpcCidr, region, dbEndpoint, machineImage, addonVersions] = await Promise.all([
+  const [image, azCount, vpcCidr, region, dbEndpoint, machineImage, addonVersions, cdnDistributionId] = await Promise.all([
     self.getOutputDetails('image'),
     self.getOutputDetails('azCount'),
     self.getOutputDetails('vpcCidr'),
@@ -58,6 +60,7 @@ export async function readLastDeploy(): Promise<LastDeploy> {
     self.getOutputDetails('dbEndpoint'),
     self.getOutputDetails('machineImage'),
     self.getOutputDetails('addonVersions'),
+    self.getOutputDetails('cdnDistributionId'),
   ]);
   const runningImage = machineImageOf(machineImage.value);
   const runningAddons = addonVersionsOf(addonVersions.value);
@@ -71,6 +74,7 @@ export async function readLastDeploy(): Promise<LastDeploy> {
     ...(databaseIdentifier && { databaseIdentifier }),
     ...(runningImage && { machineImage: runningImage }),
     ...(runningAddons && { addonVersions: runningAddons }),
+    ...(typeof cdnDistributionId.value === 'string' && { cdnServed: true as const }),
   };
 }
 

@@ -23,7 +23,12 @@ export interface PlatformArgs<Config> {
   registry: Registry;
   database: Database;
   appSecrets: AppSecrets;
-  /** With a CDN: what the platform's entry point admits requests by; it then leaves the site's name to the CDN. */
+  /** A CDN is in front: the platform leaves the site's name to it. */
+  behindCdn: boolean;
+  /**
+   * What the platform's entry point admits requests by, and then only those: set from the deploy after the one
+   * that put the CDN in front, once viewers reach the site through it.
+   */
   originLock?: OriginLock;
   /**
    * Without a CDN: the CDN's record for the site's name, which the platform's record takes over in place when
@@ -51,6 +56,8 @@ export interface PlatformOutputs {
   originHostname: pulumi.Output<string>;
   /** Where the platform's record for the site's name is, or would be: the CDN's record takes it over in place. */
   siteRecord: pulumi.Alias;
+  /** The ACM validation record of the platform's own certificate for the site's name (ec2 with a domain). */
+  certificateValidationRecord?: pulumi.Output<string>;
   rollout: pulumi.Output<Rollout>;
   /** What the Monitoring tier watches: the platform's metrics, dimensions and access log. */
   telemetry: PlatformTelemetry;

@@ -14,11 +14,22 @@ import { runProgram, type ProgramRun, type StackName } from './support/program';
 const site = { domain: 'polls.example.com', hostedZoneId: 'Z0123456789EXAMPLE' };
 type Platform = 'ec2' | 'eks';
 
-function run(stack: StackName, platform: Platform, cdn: boolean, domain: boolean): Promise<ProgramRun> {
+/** The outputs of a deploy whose CDN served the site: the next one locks the origin (src/index.ts). */
+const cdnServed = { cdnDistributionId: 'EDFDVBD6EXAMPLE' };
+
+/** A deploy of the stack; with `cdn`, one after a deploy whose CDN served, unless `firstWithCdn`. */
+function run(
+  stack: StackName,
+  platform: Platform,
+  cdn: boolean,
+  domain: boolean,
+  firstWithCdn = false,
+): Promise<ProgramRun> {
   const config = { cdn, ...(domain ? site : {}) };
+  const previousOutputs = cdn && !firstWithCdn ? cdnServed : {};
   return platform === 'ec2'
-    ? runProgram({ stack, config: { platform, image: testImage, ...config } })
-    : runEks(stack, config);
+    ? runProgram({ stack, config: { platform, image: testImage, ...config }, previousOutputs })
+    : runEks(stack, config, previousOutputs);
 }
 
 interface Behaviour {
@@ -277,6 +288,39 @@ for (const stack of ['dev', 'prod'] as const) {
   }
 }
 
+for (const platform of ['ec2', 'eks'] as const) {
+  describe(`the first deploy with the CDN (dev on ${platform}, with a domain): nothing refuses a viewer yet`, () => {
+    let first: ProgramRun;
+    before(async () => (first = await run('dev', platform, true, true, true)));
+
+    it('puts the distribution in front and gives it the site’s name', () => {
+      assert.equal(first.ofType('aws:cloudfront/distribution:Distribution').length, 1);
+      const records = first
+        .ofType('aws:route53/record:Record')
+        .filter((record) => record.inputs.name === site.domain);
+      assert.deepEqual(records.map((record) => record.parent?.name).sort(), ['polls-cdn', 'polls-cdn']);
+    });
+
+    it('leaves the origin open to every viewer, trusting no extra proxy hop', () => {
+      assert.equal(trustProxy(first, platform), '1');
+      // Only the CDN (which sends it) and the secret's own description name the header: no entry point checks it.
+      const checking = first.resources.filter(
+        (resource) =>
+          !['polls-cdn', 'polls-origin'].includes(resource.parent?.name ?? '') &&
+          JSON.stringify(revealed(resource.inputs)).includes(originSecretHeader),
+      );
+      assert.deepEqual(checking, []);
+      if (platform === 'ec2') {
+        assert.deepEqual(first.ofType('aws:lb/listenerRule:ListenerRule'), []);
+        const fromInternet = first
+          .ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule')
+          .filter((rule) => rule.inputs.cidrIpv4 === '0.0.0.0/0');
+        assert.deepEqual(fromInternet.map((rule) => rule.inputs.fromPort).sort(), [443, 80]);
+      }
+    });
+  });
+}
+
 describe('rotating the CDN origin secret', () => {
   let stackRun: ProgramRun;
   before(async () => (stackRun = await run('dev', 'ec2', true, false)));
@@ -286,6 +330,7 @@ describe('rotating the CDN origin secret', () => {
       (rotated = await runProgram({
         stack: 'dev',
         config: { platform: 'ec2', image: testImage, cdn: true, cdnOriginSecretGeneration: 3 },
+        previousOutputs: cdnServed,
       })),
   );
 

@@ -71,11 +71,10 @@ describe('database connections per process', () => {
       minReplicas: 2,
       maxReplicas: 8,
       targetCpuUtilization: 60,
-      cdn: false,
       vpcCidr: '10.0.0.0/16',
       dbInstanceClass: 'db.t4g.micro',
     };
     const sized = connectionBudget({ ...config, platform: 'eks' }).poolSize;
-    assert.equal(workloadSettings(config, 'repo@sha256:0').databasePoolMax, sized);
+    assert.equal(workloadSettings(config, 'repo@sha256:0', false).databasePoolMax, sized);
   });
 });

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { countChanges, planChanges, type PlannedChange } from './scenarios/plan';
+import { lostValidationRecords } from './scenarios/aws';
+import { refusesViewers } from './scenarios/viewers';
 import { servingTypes, statefulTypes } from './scenarios/replacement';
 import { LaunchTemplateGroup } from './scenarios/instance-refresh';
 import { firstImage, runScenario, scenarios, secondImage, type ScenarioResult } from './scenarios/scenarios';
@@ -31,6 +33,12 @@ const ofKind = (changes: PlannedChange[], kind: PlannedChange['change']) =>
 
 describe('day-2 scenarios: successive deploys of one stack', () => {
   const results = new Map<string, ScenarioResult>();
+  /** The CDN's origin secret holds nothing but itself: turning the CDN off deletes it, on again makes a new one. */
+  const cdnOwn = (change: PlannedChange) => /::polls-origin-(?:\d+|secret)$/.test(change.key);
+  /** A listener that only redirects serves nothing: it may go (behind the locked CDN, port 80's does). */
+  const redirectsOnly = (change: PlannedChange) =>
+    change.type === 'aws:lb/listener:Listener' &&
+    (change.was?.defaultActions as Array<{ type: string }>).every((action) => action.type === 'redirect');
   before(async function () {
     this.timeout(600_000);
     for (const scenario of scenarios) {
@@ -46,10 +54,19 @@ describe('day-2 scenarios: successive deploys of one stack', () => {
       const changes = outcome.changes;
       const lost = changes.filter(
         (change) =>
-          (statefulTypes.has(change.type) && (change.change === 'delete' || change.change === 'replace')) ||
-          (servingTypes.has(change.type) && change.change === 'delete'),
+          (statefulTypes.has(change.type) &&
+            (change.change === 'delete' || change.change === 'replace') &&
+            !cdnOwn(change)) ||
+          (servingTypes.has(change.type) && change.change === 'delete' && !redirectsOnly(change)),
       );
       assert.deepEqual(lost, []);
+    });
+
+    it(`${scenario.stack}, ${scenario.name}: refuses no viewer and keeps every certificate's validation record`, () => {
+      const outcome = result(scenario.stack, scenario.name);
+      if (!outcome || !('changes' in outcome)) return;
+      assert.equal(outcome.refusesViewers, undefined);
+      assert.equal(outcome.lostValidationRecords, undefined);
     });
   }
 
@@ -158,26 +175,41 @@ describe('day-2 scenarios: successive deploys of one stack', () => {
         assert.deepEqual([counts.replace, counts.delete], [0, 0]);
       });
 
-      it('the CDN is turned on in place: the entry point stays and starts admitting only the CDN', () => {
-        const changes = changesOf(result(stack, 'CDN turned on'));
-        const created = ofKind(changes, 'create');
-        assert.ok(created.includes('aws:cloudfront/distribution:Distribution::polls-cdn-distribution'));
-        // The service trusts one more proxy hop: the instances' settings (ec2) or the pods' (eks) change.
+      it('the CDN is turned on in two steps, refusing no viewer: first it serves, then the origin locks', () => {
+        const first = changesOf(result(stack, 'CDN turned on (with a domain)'));
+        assert.ok(
+          ofKind(first, 'create').includes(
+            'aws:cloudfront/distribution:Distribution::polls-cdn-distribution',
+          ),
+        );
+        // The site's name moves to the CDN in place; nothing of the entry point changes yet.
+        assert.deepEqual(ofKind(first, 'update'), ['aws:route53/record:Record::polls-cdn-alias-a']);
+        assert.deepEqual(ofKind(first, 'delete'), []);
+        const next = changesOf(result(stack, 'CDN turned on, then the next `pulumi up`'));
         assert.deepEqual(
-          ofKind(changes, 'update').sort(),
+          ofKind(next, 'create').filter((key) => key.includes('cloudfront/distribution')),
+          [],
+        );
+        // The lock, and the service trusting one more hop: the instances' settings (ec2) or the pods' (eks).
+        assert.deepEqual(
+          ofKind(next, 'update').sort(),
           stack === 'dev'
-            ? ['aws:ec2/launchTemplate:LaunchTemplate::polls-lt', 'aws:lb/listener:Listener::polls-lb-http']
+            ? ['aws:ec2/launchTemplate:LaunchTemplate::polls-lt', 'aws:lb/listener:Listener::polls-lb-https']
             : [
                 'kubernetes:apps/v1:Deployment::polls-service-web',
                 'kubernetes:helm.sh/v3:Release::polls-nginx-ingress',
                 'kubernetes:networking.k8s.io/v1:Ingress::polls-service-ingress',
               ],
         );
-        // On ec2 the internet-wide rule gives way to CloudFront's prefix list; eks deletes nothing.
+        // On ec2 the internet-wide rules give way to CloudFront's prefix list, and port 80's redirect goes.
         assert.deepEqual(
-          ofKind(changes, 'delete'),
+          ofKind(next, 'delete').sort(),
           stack === 'dev'
-            ? ['aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::polls-lb-from-internet-80']
+            ? [
+                'aws:lb/listener:Listener::polls-lb-http',
+                'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::polls-lb-from-internet-443',
+                'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::polls-lb-from-internet-80',
+              ]
             : [],
         );
       });
@@ -256,6 +288,43 @@ describe('day-2 scenarios: successive deploys of one stack', () => {
       changesOf(outcome).map(({ key, change, inputs }) => [key, change, inputs]),
       [['aws:rds/instance:Instance::polls-db-instance', 'update', ['instanceClass']]],
     );
+  });
+
+  it('would catch a lock in the update that puts the CDN in front: viewers reaching the origin are refused', async () => {
+    const config = {
+      platform: 'ec2',
+      image: firstImage,
+      domain: 'polls.example.com',
+      hostedZoneId: 'Z0123456789EXAMPLE',
+    };
+    const before = await runProgram({ stack: 'dev', config: { ...config, cdn: false } });
+    // As if the CDN had served already: the program locks the origin in the same update.
+    const previousOutputs = { cdnDistributionId: 'EDFDVBD6EXAMPLE' };
+    const after = await runProgram({ stack: 'dev', config: { ...config, cdn: true }, previousOutputs });
+    const refused = refusesViewers(before, after, planChanges(before, after));
+    assert.match(
+      refused ?? '',
+      /ListenerRule::polls-lb-from-cdn.* lock the origin while .*Distribution::polls-cdn-distribution/,
+    );
+  });
+
+  it('would catch two resources for one validation record: deleting the CDN certificate’s deletes the ALB’s', async () => {
+    const config = {
+      platform: 'ec2',
+      image: firstImage,
+      domain: 'polls.example.com',
+      hostedZoneId: 'Z0123456789EXAMPLE',
+    };
+    const after = await runProgram({ stack: 'dev', config: { ...config, cdn: false } });
+    // The former shape: the CDN's certificate made its own record, the same name as the ALB's.
+    const albRecord = after.named('polls-lb-tls-validation', 'aws:route53/record:Record');
+    const before = new ProgramRun(
+      [...after.resources, { ...albRecord, name: 'polls-cdn-tls-validation' }],
+      after.outputs,
+    );
+    assert.deepEqual(lostValidationRecords(before, after, planChanges(before, after)), [
+      String(albRecord.inputs.name).replace(/\.$/, ''),
+    ]);
   });
 
   it('dev, a failed rollout ends on the previous image: the group launches it and the stack says so', () => {

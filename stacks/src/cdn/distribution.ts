@@ -47,6 +47,8 @@ export interface CdnArgs {
   originLock: OriginLock;
   /** With a domain: an ACM certificate in us-east-1, the alias, and alias records in the zone. */
   site?: { domain: string; hostedZoneId: string };
+  /** The validation record the platform's certificate for the site's name already has (see Certificate). */
+  sharedValidationRecord?: pulumi.Output<string>;
   /** The platform's record for the site's name, which the CDN's A record takes over in place. */
   siteRecordFormerly: pulumi.Alias;
   /** An AWS WAF web ACL on the distribution (polls:waf). */
@@ -76,7 +78,13 @@ export class Cdn extends pulumi.ComponentResource {
     const usEast1 =
       (args.site || args.waf) && new aws.Provider(`${name}-us-east-1`, { region: 'us-east-1' }, parent);
     const inUsEast1 = { parent: this, providers: usEast1 ? [usEast1] : [] };
-    const certificateArn = args.site && new Certificate(`${name}-tls`, { ...args.site, tags }, inUsEast1).arn;
+    const certificateArn =
+      args.site &&
+      new Certificate(
+        `${name}-tls`,
+        { ...args.site, sharedValidationRecord: args.sharedValidationRecord, tags },
+        inUsEast1,
+      ).arn;
     const webAclArn = args.waf && new WebAcl(`${name}-waf`, { tags }, inUsEast1).arn;
 
     const cached = (path: CachedPath, cachePolicyId: pulumi.Output<string>) => ({

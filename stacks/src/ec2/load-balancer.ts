@@ -17,12 +17,14 @@ export interface LoadBalancerArgs {
   /** With a domain: HTTPS with an ACM certificate, HTTP redirected to it, and an alias record. */
   https?: { domain: string; hostedZoneId: string };
   /**
-   * With a CDN in front: the load balancer admits only CloudFront (its origin-facing addresses, and requests
-   * carrying the origin secret), listens on one port, and leaves the site's name to the CDN.
+   * Once the CDN serves: the load balancer admits only CloudFront (its origin-facing addresses, and requests
+   * carrying the origin secret) and listens on one port.
    */
   originLock?: OriginLock;
   /** The record that pointed the site's name elsewhere (the CDN's), for the alias record to take over. */
   siteRecordFormerly?: pulumi.Alias;
+  /** A CDN is in front: the site's name is the CDN's, and the load balancer's address is for debugging. */
+  behindCdn: boolean;
   tags: Tags;
 }
 
@@ -51,6 +53,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
   readonly hostname: pulumi.Output<string>;
   /** The alias record of the site's name, by identity (it exists only with a domain and without a CDN). */
   readonly siteRecord: pulumi.Alias;
+  /** With a domain: the record its certificate validates with, which a CDN certificate for the name shares. */
+  readonly certificateValidationRecord?: pulumi.Output<string>;
 
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super('polls:ec2:LoadBalancer', name, {}, opts);
@@ -63,9 +67,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
       parent,
     );
     const cdnPort = args.https ? PUBLIC_HTTPS_PORT : PUBLIC_HTTP_PORT;
+    // The rules that let viewers in: CloudFront's servers only once the origin is locked, anyone before.
+    const admission: aws.vpc.SecurityGroupIngressRule[] = [];
     if (args.originLock) {
       const originFacing = aws.ec2.getManagedPrefixListOutput({ name: cloudFrontOriginFacing }, parent);
-      new aws.vpc.SecurityGroupIngressRule(
+      const fromCloudFront = new aws.vpc.SecurityGroupIngressRule(
         `${name}-from-cloudfront`,
         {
           securityGroupId: securityGroup.id,
@@ -78,10 +84,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
         },
         parent,
       );
+      admission.push(fromCloudFront);
     } else {
       const listenPorts = args.https ? [PUBLIC_HTTP_PORT, PUBLIC_HTTPS_PORT] : [PUBLIC_HTTP_PORT];
       for (const port of listenPorts) {
-        new aws.vpc.SecurityGroupIngressRule(
+        const fromInternet = new aws.vpc.SecurityGroupIngressRule(
           `${name}-from-internet-${port}`,
           {
             securityGroupId: securityGroup.id,
@@ -94,6 +101,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
           },
           parent,
         );
+        admission.push(fromInternet);
       }
     }
 
@@ -146,6 +154,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
     const siteRecordName = `${name}-alias`;
     this.siteRecord = { name: siteRecordName, parent: this };
     const certificate = args.https && new Certificate(`${name}-tls`, { ...args.https, tags }, parent);
+    this.certificateValidationRecord = certificate ? certificate.validationRecord : undefined;
     this.forwardingListener = new aws.lb.Listener(
       `${name}-${args.https ? 'https' : 'http'}`,
       {
@@ -195,7 +204,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
         },
         parent,
       );
-      // The site's name points at the load balancer (with a CDN, at the CDN).
+    }
+    if (args.https && !args.behindCdn) {
+      // The site's name points at the load balancer (with a CDN, at the CDN). When the CDN is turned off it
+      // comes back only after the listener and the security group admit everyone again.
       new aws.route53.Record(
         siteRecordName,
         {
@@ -204,12 +216,16 @@ export class LoadBalancer extends pulumi.ComponentResource {
           type: 'A',
           aliases: [{ name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true }],
         },
-        { parent: this, aliases: args.siteRecordFormerly ? [args.siteRecordFormerly] : [] },
+        {
+          parent: this,
+          aliases: args.siteRecordFormerly ? [args.siteRecordFormerly] : [],
+          dependsOn: [this.forwardingListener, ...admission],
+        },
       );
     }
     // Behind a CDN the site's name is the CDN's: the load balancer's own address is for debugging only.
     this.url =
-      args.https && !args.originLock
+      args.https && !args.behindCdn
         ? pulumi.output(`https://${args.https.domain}`)
         : pulumi.interpolate`${args.https ? 'https' : 'http'}://${loadBalancer.dnsName}`;
     this.hostname = loadBalancer.dnsName;

@@ -31,7 +31,6 @@ export const ec2ConfigKeys = [
   'minReplicas',
   'maxReplicas',
   'targetCpuUtilization',
-  'cdn',
   'dbInstanceClass',
   'machineImage',
 ] as const satisfies readonly (keyof StackConfig)[];
@@ -45,6 +44,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
   readonly url: pulumi.Output<string>;
   readonly originHostname: pulumi.Output<string>;
   readonly siteRecord: pulumi.Alias;
+  readonly certificateValidationRecord?: pulumi.Output<string>;
   readonly rollout: pulumi.Output<Rollout>;
   readonly telemetry: PlatformTelemetry;
   /** The AMI this deploy runs: the next one keeps it (machine-image.ts). */
@@ -89,6 +89,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
         // A leaving instance keeps its in-flight requests as long as the service itself may take to stop.
         deregistrationDelaySeconds: stopTimeoutSeconds(),
         https: args.site,
+        behindCdn: args.behindCdn,
         originLock: args.originLock,
         siteRecordFormerly: args.siteRecordFormerly,
         tags,
@@ -126,7 +127,8 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
           logGroupName,
           metricsLogGroupName,
           metricNamespace: metricNamespace(config),
-          trustedProxyHops: trustedProxyHops(config.cdn),
+          // One more hop only once every request comes through the CDN (a direct one could name any address).
+          trustedProxyHops: trustedProxyHops(args.originLock !== undefined),
           databasePoolMax: connectionBudget({ ...config, platform: 'ec2' }).poolSize,
         }),
       );
@@ -218,6 +220,7 @@ export class Ec2Platform extends pulumi.ComponentResource implements PlatformOut
     };
     this.originHostname = loadBalancer.hostname;
     this.siteRecord = loadBalancer.siteRecord;
+    this.certificateValidationRecord = loadBalancer.certificateValidationRecord;
     // `pulumi up` returns once the refresh has started; the pipeline waits for it to end.
     this.rollout = group.name.apply((autoScalingGroupName) => ({
       kind: 'instance-refresh' as const,

@@ -174,7 +174,7 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
       site &&
       new CertificateManager(name, { cluster, provider, region, ...site, after: clusterReady, tags }, parent);
 
-    const settings = workloadSettings(config, args.image);
+    const settings = workloadSettings(config, args.image, args.originLock !== undefined);
     const workload = new ServiceWorkload(
       `${name}-service`,
       {
@@ -220,7 +220,7 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
     const siteRecordName = `${name}-site-record`;
     this.siteRecord = { name: siteRecordName, parent: this };
     // Behind a CDN the site's name is the CDN's; the NLB's own address is for debugging only.
-    if (site && !args.originLock) {
+    if (site && !args.behindCdn) {
       // The site's name points at the NLB; an alias works at a zone apex too.
       const loadBalancerZone = aws.lb.getHostedZoneIdOutput({ loadBalancerType: 'network' }, parent);
       new aws.route53.Record(

@@ -36,7 +36,7 @@ function main(): void {
   if (!image) throw new Error(`polls:image is not set in Pulumi.${values.stack}.yaml: pass --image REF`);
   // The plain YAML runs behind the cluster's own ingress, never behind this stack's CDN (which prod's file
   // turns on): trusting a second X-Forwarded-For hop would let clients choose the address the service sees.
-  const settings = workloadSettings({ ...config, cdn: false }, image);
+  const settings = workloadSettings(config, image, false);
   const objects = workload(settings, secretPlaceholders);
   const problems = [
     ...schemaProblems(workloadObjects(objects)),

@@ -22,7 +22,6 @@ export const workloadConfigKeys = [
   'maxReplicas',
   'targetCpuUtilization',
   'domain',
-  'cdn',
   'vpcCidr',
   'dbInstanceClass',
 ] as const satisfies readonly (keyof StackConfig)[];
@@ -32,7 +31,12 @@ export type WorkloadConfig = Pick<StackConfig, (typeof workloadConfigKeys)[numbe
  * The workload's settings for a stack. `verify-full`: the image carries Amazon RDS's CAs
  * (service/src/db/database-certificates.ts), so the database's certificate and host name are checked.
  */
-export function workloadSettings(config: WorkloadConfig, image: string): WorkloadSettings {
+export function workloadSettings(
+  config: WorkloadConfig,
+  image: string,
+  /** Every request comes through the CDN (the origin is locked): the service trusts one more proxy hop. */
+  throughCdn: boolean,
+): WorkloadSettings {
   return {
     appName: config.project,
     namespace: config.project,
@@ -44,7 +48,7 @@ export function workloadSettings(config: WorkloadConfig, image: string): Workloa
     ...(config.domain !== undefined && { domain: config.domain }),
     clusterIssuer: clusterIssuerName,
     logLevel: 'info',
-    trustedProxyHops: trustedProxyHops(config.cdn),
+    trustedProxyHops: trustedProxyHops(throughCdn),
     databasePoolMax: connectionBudget({ ...config, platform: 'eks' }).poolSize,
     databaseCidrs: [config.vpcCidr],
     databasePort: 5432,

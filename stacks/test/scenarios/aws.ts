@@ -50,3 +50,39 @@ export function reportedAfterUpdate(type: string, previous: Inputs, sent: Inputs
   }
   return sent;
 }
+
+type Record53 = { zoneId: string; name: string; type: string };
+const recordType = 'aws:route53/record:Record';
+
+function recordKey(inputs: Inputs): string {
+  const { zoneId, name, type } = inputs as Record53;
+  return `${zoneId} ${String(name).replace(/\.$/, '')} ${type}`;
+}
+
+/**
+ * The ACM validation records that certificates left after the update still validate with, but that the
+ * update deleted from the zone. Route 53 holds one record per zone, name and type, whichever resources manage
+ * it, and the provider deletes a record by its name, type and values (terraform-provider-aws
+ * internal/service/route53/record.go), so deleting one of two resources that manage the same record deletes
+ * it for both; deletes of resources gone from the program run after every create and update (Pulumi docs,
+ * "How Pulumi works": deletions last).
+ */
+export function lostValidationRecords(
+  before: { resources: Array<{ type: string; name: string; inputs: Inputs }> },
+  after: { resources: Array<{ type: string; name: string; inputs: Inputs }> },
+  changes: Array<{ key: string; change: string }>,
+): string[] {
+  const zone = new Set(
+    after.resources.filter((resource) => resource.type === recordType).map((r) => recordKey(r.inputs)),
+  );
+  for (const change of changes.filter((each) => each.change === 'delete')) {
+    const gone = before.resources.find((resource) => `${resource.type}::${resource.name}` === change.key);
+    if (gone?.type === recordType) zone.delete(recordKey(gone.inputs));
+  }
+  const names = new Set([...zone].map((key) => key.split(' ')[1]));
+  return after.resources
+    .filter((resource) => resource.type === 'aws:acm/certificateValidation:CertificateValidation')
+    .flatMap((validation) => (validation.inputs.validationRecordFqdns as string[]) ?? [])
+    .map((fqdn) => fqdn.replace(/\.$/, ''))
+    .filter((fqdn) => !names.has(fqdn));
+}

@@ -14,6 +14,8 @@ export interface PlannedChange {
   inputs: string[];
   /** For an update: what the provider is sent (see sentInputs). */
   sent?: Record<string, unknown>;
+  /** For a delete: the inputs it had. */
+  was?: Record<string, unknown>;
 }
 
 function keyOf(resource: RecordedResource): string {
@@ -71,8 +73,15 @@ export function planChanges(before: ProgramRun | undefined, after: ProgramRun | 
   const old = custom(before);
   const next = custom(after);
   const changes: PlannedChange[] = [];
+  // A resource whose alias names one of the former state is that resource, moved or renamed, not a new one
+  // (Pulumi docs, "Resource options: aliases").
+  const taken = new Set<string>();
+  const formerOf = (resource: RecordedResource) =>
+    resource.formerNames.map((name) => `${resource.type}::${name}`).find((former) => old.has(former));
   for (const [key, resource] of next) {
-    const previous = old.get(key);
+    const formerKey = old.has(key) ? undefined : formerOf(resource);
+    if (formerKey) taken.add(formerKey);
+    const previous = old.get(formerKey ?? key);
     if (!previous) {
       changes.push({ key, type: resource.type, change: 'create', inputs: [] });
       continue;
@@ -92,7 +101,9 @@ export function planChanges(before: ProgramRun | undefined, after: ProgramRun | 
     });
   }
   for (const [key, resource] of old) {
-    if (!next.has(key)) changes.push({ key, type: resource.type, change: 'delete', inputs: [] });
+    if (!next.has(key) && !taken.has(key)) {
+      changes.push({ key, type: resource.type, change: 'delete', inputs: [], was: resource.inputs });
+    }
   }
   return changes;
 }

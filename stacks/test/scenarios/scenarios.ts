@@ -1,9 +1,10 @@
 import { deployerAddress, deployerRole, eksMocks, operatorRole } from '../support/eks-stacks';
 import { ProgramRun, runProgram, type RunOptions, type StackName } from '../support/program';
 import { waitOrRollBack, type InstanceRefresh } from '../../pipeline/rollout';
-import { refusedUpdate, reportedAfterUpdate } from './aws';
+import { lostValidationRecords, refusedUpdate, reportedAfterUpdate } from './aws';
 import { destroyRefusal, finalSnapshotsOf } from './destroy';
 import { LaunchTemplateGroup } from './instance-refresh';
+import { refusesViewers } from './viewers';
 import { mockInvokes } from '../support/mock-aws';
 import { planChanges, type PlannedChange } from './plan';
 
@@ -23,6 +24,11 @@ interface Deploy {
 export interface Scenario {
   name: string;
   stack: StackName;
+  /**
+   * The deploy before `before`, whose outputs `before` reads as its stack's last deploy; by default `before`
+   * itself: a stack that has run its config before, as a day-2 stack has.
+   */
+  earlier?: Deploy;
   before: Deploy;
   after?: Deploy;
   /** Then the same `pulumi up` once more: the result is what that second one changes. */
@@ -47,7 +53,14 @@ export interface RolloutEnd {
  * program's refusal, before anything changes; or AWS's, while it applies.
  */
 export type ScenarioResult =
-  | { changes: PlannedChange[]; endsOn?: RolloutEnd; finalSnapshots?: string[] }
+  | {
+      changes: PlannedChange[];
+      endsOn?: RolloutEnd;
+      finalSnapshots?: string[];
+      refusesViewers?: string;
+      /** Validation records a remaining certificate renews with that the update deletes (aws.ts). */
+      lostValidationRecords?: string[];
+    }
   | { refused: string }
   | { failed: string };
 
@@ -142,12 +155,30 @@ function scenariosOf(stack: StackName): Scenario[] {
         ]
       : []),
     { name: 'domain added', stack, before: running, after: changed(site) },
-    { name: 'CDN turned on', stack, before: changed({ cdn: false }), after: changed({ cdn: true }) },
+    {
+      name: 'CDN turned on (with a domain)',
+      stack,
+      before: changed({ ...site, cdn: false }),
+      after: changed({ ...site, cdn: true }),
+    },
+    {
+      name: 'CDN turned on, then the next `pulumi up`',
+      stack,
+      earlier: changed({ ...site, cdn: false }),
+      before: changed({ ...site, cdn: true }),
+      after: changed({ ...site, cdn: true }),
+    },
+    {
+      name: 'CDN turned off (with a domain)',
+      stack,
+      before: changed({ ...site, cdn: true }),
+      after: changed({ ...site, cdn: false }),
+    },
     {
       name: 'CDN origin secret rotated',
       stack,
-      before: changed({ cdn: true }),
-      after: changed({ cdn: true, cdnOriginSecretGeneration: 2 }),
+      before: changed({ ...site, cdn: true }),
+      after: changed({ ...site, cdn: true, cdnOriginSecretGeneration: 2 }),
     },
     {
       name: 'a month later: a newer AMI and newer add-on defaults published',
@@ -289,12 +320,14 @@ function destroy(run: ProgramRun, taken: string[]): ScenarioResult {
  * state, so the two lives share nothing but the names they choose.
  */
 export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
-  const earlier = scenario.destroyedBefore
+  const destroyed = scenario.destroyedBefore
     ? destroy(await run(scenario.stack, scenario.before), [])
     : undefined;
-  if (earlier && !('changes' in earlier)) return earlier;
-  const before = await run(scenario.stack, scenario.before);
-  if (!scenario.after) return destroy(before, earlier?.finalSnapshots ?? []);
+  if (destroyed && !('changes' in destroyed)) return destroyed;
+  // A day-2 stack has run its config before; a stack's second life starts with no state.
+  const earlier = destroyed ? undefined : await run(scenario.stack, scenario.earlier ?? scenario.before);
+  const before = await run(scenario.stack, scenario.before, earlier);
+  if (!scenario.after) return destroy(before, destroyed?.finalSnapshots ?? []);
   let after: ProgramRun;
   try {
     after = await run(scenario.stack, scenario.after, before);
@@ -307,7 +340,15 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     .find(Boolean);
   if (failure) return { failed: failure };
   if (scenario.refreshFails) return rolledBack(scenario, before, after);
-  if (!scenario.again) return { changes };
+  const refused = refusesViewers(before, after, changes);
+  const lost = lostValidationRecords(before, after, changes);
+  if (!scenario.again) {
+    return {
+      changes,
+      ...(refused && { refusesViewers: refused }),
+      ...(lost.length > 0 && { lostValidationRecords: lost }),
+    };
+  }
   const again = await run(scenario.stack, scenario.after, after);
   return { changes: planChanges(settled(before, after, changes), again) };
 }

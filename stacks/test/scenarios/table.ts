@@ -27,7 +27,7 @@ export function scenarioTable(rows: Array<{ scenario: Scenario; result: Scenario
       .filter((change) => change.change === 'replace')
       .map((c) => shortName(c.key));
     lines.push(
-      `| ${platform} | ${scenario.name} | ${counts.create} | ${counts.update} | ${counts.replace} | ${counts.delete} | ${replaced.join(', ') || '–'} |`,
+      `| ${platform} | ${scenario.name} | ${counts.create} | ${counts.update} | ${counts.replace} | ${counts.delete} | ${replaced.join(', ') || '–'}${result.refusesViewers ? `; refuses viewers: ${result.refusesViewers}` : ''}${result.lostValidationRecords ? `; deletes validation records: ${result.lostValidationRecords.join(', ')}` : ''} |`,
     );
   }
   return lines.join('\n');

@@ -19,9 +19,14 @@ export const eksMocks: Pick<RunOptions, 'extraInvokes' | 'extraState'> = {
       : undefined,
 };
 
-export function runEks(stack: 'dev' | 'prod', config: RunOptions['config'] = {}): Promise<ProgramRun> {
+export function runEks(
+  stack: 'dev' | 'prod',
+  config: RunOptions['config'] = {},
+  previousOutputs?: RunOptions['previousOutputs'],
+): Promise<ProgramRun> {
   return runProgram({
     stack,
+    previousOutputs,
     // Without the CDN (prod's file turns it on) unless asked: test/cdn.test.ts has it.
     config: {
       platform: 'eks',
