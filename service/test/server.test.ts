@@ -34,7 +34,9 @@ describeOnServer('graceful drain (the steps src/bin/serve.ts takes on SIGTERM)',
     });
     await waitFor(async () => {
       const { rows } = await db.knex.raw<{ rows: unknown[] }>(
-        `select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%update choices%'`,
+        // Any statement of this database waiting for a lock: pg_stat_activity shows only the first 1,024 bytes
+        // of a query (track_activity_query_size), which the vote's statement outgrows.
+        `select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
       );
       return rows.length > 0;
     }, 'the vote waits for the row lock');
