@@ -52,16 +52,17 @@ export async function readLastDeploy(): Promise<LastDeploy> {
   const self = new pulumi.StackReference('polls-last-deploy', {
     name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
   });
-  const [image, azCount, vpcCidr, region, dbEndpoint, machineImage, addonVersions, cdnDistributionId] = await Promise.all([
-    self.getOutputDetails('image'),
-    self.getOutputDetails('azCount'),
-    self.getOutputDetails('vpcCidr'),
-    self.getOutputDetails('region'),
-    self.getOutputDetails('dbEndpoint'),
-    self.getOutputDetails('machineImage'),
-    self.getOutputDetails('addonVersions'),
-    self.getOutputDetails('cdnDistributionId'),
-  ]);
+  const [image, azCount, vpcCidr, region, dbEndpoint, machineImage, addonVersions, cdnDistributionId] =
+    await Promise.all([
+      self.getOutputDetails('image'),
+      self.getOutputDetails('azCount'),
+      self.getOutputDetails('vpcCidr'),
+      self.getOutputDetails('region'),
+      self.getOutputDetails('dbEndpoint'),
+      self.getOutputDetails('machineImage'),
+      self.getOutputDetails('addonVersions'),
+      self.getOutputDetails('cdnDistributionId'),
+    ]);
   const runningImage = machineImageOf(machineImage.value);
   const runningAddons = addonVersionsOf(addonVersions.value);
   const databaseIdentifier =
