@@ -35,6 +35,7 @@ async function monitoringWithCdn(): Promise<Created[]> {
     platform: {
       kind: 'eks',
       clusterName: pulumi.output('polls-prod'),
+      loadBalancer: pulumi.output('net/a0123456789abcdef/0123456789abcdef'),
       namespace: 'polls',
       serviceName: 'polls',
       accessLog: {

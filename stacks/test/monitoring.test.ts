@@ -33,7 +33,14 @@ const expectedAlarms: Record<Platform, string[]> = {
     'targets-5xx',
     'unhealthy-targets',
   ],
-  eks: ['capacity-below-minimum', 'crash-looping-containers', 'failed-nodes', 'latency-p99', 'targets-5xx'],
+  eks: [
+    'capacity-below-minimum',
+    'crash-looping-containers',
+    'failed-nodes',
+    'latency-p99',
+    'no-healthy-targets',
+    'targets-5xx',
+  ],
 };
 const databaseAlarms = [
   'database-connections',
@@ -123,6 +130,19 @@ describe('monitoring', () => {
             [...expectedAlarms[platform], ...databaseAlarms].sort(),
           );
         });
+
+        if (platform === 'eks') {
+          it('watches the NLB Kubernetes made: the fewest healthy targets of any of its target groups', () => {
+            const alarm = alarms().find((each) => slugOf(each) === 'no-healthy-targets')!;
+            const [query] = alarm.inputs.metricQueries as { expression: string }[];
+            assert.equal(
+              query!.expression,
+              'SELECT MIN(HealthyHostCount) FROM SCHEMA("AWS/NetworkELB", LoadBalancer, TargetGroup) ' +
+                "WHERE LoadBalancer = 'net/a0123456789abcdef/0123456789abcdef'",
+            );
+            assert.equal(alarm.inputs.treatMissingData, 'breaching');
+          });
+        }
 
         it('has every alarm notify the stack’s topic when it fires and when it clears', () => {
           const topic = program.one('aws:sns/topic:Topic');

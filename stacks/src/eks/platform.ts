@@ -204,9 +204,19 @@ export class EksPlatform extends pulumi.ComponentResource implements PlatformOut
       parent,
     );
     this.addonVersions = addonVersions.record([...networking, ...clusterServices, insights.addon]);
+    // Kubernetes names the NLB; its DNS name is `<name>-<id>.elb.<region>.amazonaws.com`.
+    const loadBalancer = aws.lb.getLoadBalancerOutput(
+      {
+        name: workload.loadBalancerHostname.apply((hostname) =>
+          hostname.split('.')[0]!.replace(/-[^-]*$/, ''),
+        ),
+      },
+      parent,
+    );
     this.telemetry = {
       kind: 'eks',
       clusterName: cluster.name,
+      loadBalancer: loadBalancer.arnSuffix,
       namespace: settings.namespace,
       serviceName: serviceName(settings),
       accessLog: {

@@ -11,9 +11,15 @@ export interface MetricRef {
 /** `Average`, `Minimum`, `Maximum`, `Sum` or a percentile such as `p99`. */
 export type Statistic = 'Average' | 'Minimum' | 'Maximum' | 'Sum' | `p${number}`;
 
-/** What an alarm watches: one metric's statistic, or one count as a percentage of another (both summed). */
+/**
+ * What an alarm watches: one metric's statistic, one count as a percentage of another (both summed), or a
+ * CloudWatch Metrics Insights query that reduces several series to one (for series whose dimensions the
+ * program cannot name, such as the target groups Kubernetes makes).
+ */
 export type Measure =
-  { metric: MetricRef; statistic: Statistic } | { percentOf: { part: MetricRef; whole: MetricRef } };
+  | { metric: MetricRef; statistic: Statistic }
+  | { percentOf: { part: MetricRef; whole: MetricRef } }
+  | { query: pulumi.Input<string> };
 
 /**
  * What to make of a period without data, chosen per alarm: counts of bad events are absent when nothing went
@@ -64,6 +70,11 @@ export function measuredBy(spec: AlarmSpec): aws.cloudwatch.MetricAlarmArgs {
       dimensions: measure.metric.dimensions,
       period: spec.periodSeconds,
       ...(percentile ? { extendedStatistic: measure.statistic } : { statistic: measure.statistic }),
+    };
+  }
+  if ('query' in measure) {
+    return {
+      metricQueries: [{ id: 'q', expression: measure.query, period: spec.periodSeconds, returnData: true }],
     };
   }
   const { part, whole } = measure.percentOf;

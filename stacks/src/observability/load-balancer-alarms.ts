@@ -1,4 +1,4 @@
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import type { AlarmSpec, MetricRef } from './alarm-spec';
 
 export interface LoadBalancerAlarmSettings {
@@ -10,6 +10,17 @@ export interface LoadBalancerAlarmSettings {
   errorRatePercent: number;
   latencyP99Ms: number;
 }
+
+/** Fewer than one healthy target for 2 minutes; absent data breaches (only a load balancer gone is silent). */
+const noHealthyTargets = {
+  slug: 'no-healthy-targets',
+  comparison: 'LessThanThreshold',
+  threshold: 1,
+  periodSeconds: 60,
+  evaluationPeriods: 2,
+  datapointsToAlarm: 2,
+  missingData: 'breaching',
+} as const satisfies Partial<AlarmSpec>;
 
 /**
  * AWS/ApplicationELB (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html):
@@ -48,15 +59,9 @@ export function ec2Alarms(settings: LoadBalancerAlarmSettings): AlarmSpec[] {
       missingData: 'notBreaching',
     },
     {
-      slug: 'no-healthy-targets',
+      ...noHealthyTargets,
       summary: 'No instance passes the load balancer health check: the site is down.',
       measure: { metric: alb('HealthyHostCount', true), statistic: 'Minimum' },
-      comparison: 'LessThanThreshold',
-      threshold: 1,
-      periodSeconds: 60,
-      evaluationPeriods: 2,
-      datapointsToAlarm: 2,
-      missingData: 'breaching',
     },
     {
       slug: 'unhealthy-targets',
@@ -99,6 +104,25 @@ export function ec2Alarms(settings: LoadBalancerAlarmSettings): AlarmSpec[] {
       evaluationPeriods: 10,
       datapointsToAlarm: 10,
       missingData: 'breaching',
+    },
+  ];
+}
+
+/**
+ * eks: the NLB that the ingress controller's Service gets from Kubernetes has a target group per port, which
+ * Kubernetes names, so the alarm asks CloudWatch Metrics Insights for the fewest healthy targets of any of
+ * them (AWS/NetworkELB HealthyHostCount by LoadBalancer and TargetGroup,
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html):
+ * none on one port and the site is down there.
+ */
+export function networkLoadBalancerAlarms(loadBalancer: pulumi.Input<string>): AlarmSpec[] {
+  return [
+    {
+      ...noHealthyTargets,
+      summary: 'No NGINX ingress pod passes the network load balancer health check: the site is down.',
+      measure: {
+        query: pulumi.interpolate`SELECT MIN(HealthyHostCount) FROM SCHEMA("AWS/NetworkELB", LoadBalancer, TargetGroup) WHERE LoadBalancer = '${loadBalancer}'`,
+      },
     },
   ];
 }

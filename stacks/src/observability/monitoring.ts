@@ -9,7 +9,7 @@ import { eksAlarms } from './cluster-alarms';
 import { dashboardBody, type DashboardInputs } from './dashboard';
 import { databaseAlarms } from './database-alarms';
 import { instanceClassMemoryGib } from '../database-capacity';
-import { ec2Alarms } from './load-balancer-alarms';
+import { ec2Alarms, networkLoadBalancerAlarms } from './load-balancer-alarms';
 import { metricNamespace, type PlatformTelemetry } from './telemetry';
 
 export interface MonitoringArgs {
@@ -90,6 +90,7 @@ export class Monitoring extends pulumi.ComponentResource {
         ? ec2Alarms({ ...platform, minInstances: config.minReplicas, ...thresholds })
         : [
             ...eksAlarms({ ...platform, minReplicas: config.minReplicas }),
+            ...networkLoadBalancerAlarms(platform.loadBalancer),
             ...accessLogAlarms({ namespace, ...thresholds }),
           ]),
     ];

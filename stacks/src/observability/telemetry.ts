@@ -14,6 +14,8 @@ export type PlatformTelemetry =
   | {
       kind: 'eks';
       clusterName: pulumi.Output<string>;
+      /** The NLB in front of the ingress controller (its ARN suffix, the CloudWatch dimension value). */
+      loadBalancer: pulumi.Output<string>;
       namespace: string;
       serviceName: string;
       accessLog: AccessLogSource;

@@ -117,6 +117,12 @@ export const mockInvokes: Record<string, (inputs: State) => State> = {
     kubernetesVersion: inputs.kubernetesVersion,
     version: `v-${String(inputs.addonName)}-for-${String(inputs.kubernetesVersion)}`,
   }),
+  'aws:lb/getLoadBalancer:getLoadBalancer': (inputs) => ({
+    id: `arn:aws:elasticloadbalancing:${mockRegion}:${mockAccountId}:loadbalancer/net/${String(inputs.name)}/0123456789abcdef`,
+    name: inputs.name,
+    arnSuffix: `net/${String(inputs.name)}/0123456789abcdef`,
+    loadBalancerType: 'network',
+  }),
   'aws:index/getPartition:getPartition': () => ({
     id: 'aws',
     partition: 'aws',
