@@ -142,6 +142,14 @@ describe('monitoring', () => {
             );
             assert.equal(alarm.inputs.treatMissingData, 'breaching');
           });
+
+          it('treats silence as bad only from Container Insights metrics the agent publishes as zeros too', () => {
+            const missingData = (slug: string) =>
+              alarms().find((each) => slugOf(each) === slug)!.inputs.treatMissingData;
+            assert.equal(missingData('capacity-below-minimum'), 'breaching');
+            assert.equal(missingData('failed-nodes'), 'breaching');
+            assert.equal(missingData('crash-looping-containers'), 'notBreaching');
+          });
         }
 
         it('has every alarm notify the stack’s topic when it fires and when it clears', () => {
