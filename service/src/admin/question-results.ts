@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import type { Context } from 'koa';
+import { apportionedShares } from '../polls/apportioned-shares.js';
+import type { QuestionSummary } from '../polls/polls-repository.js';
 import { openSql } from '../polls/publication.js';
 import type { VotingRule } from '../polls/voting-rules.js';
 import { parseId } from '../web/ids.js';
-import { sharesInTenthsOfAPercent } from './result-shares.js';
 
 export interface ChoiceResult {
   readonly id: number;
@@ -14,16 +15,11 @@ export interface ChoiceResult {
   readonly shareInTenthsOfAPercent: number;
 }
 
-/** A question's counts as of one moment, for an editor to take away. */
-export interface QuestionResults {
-  readonly id: number;
-  readonly questionText: string;
-  readonly pubDate: Date;
-  readonly votingRule: VotingRule;
-  /** Null: the question never closes. */
-  readonly closesAt: Date | null;
-  /** Closed when the counts were read. */
-  readonly closed: boolean;
+/**
+ * A question's counts as of one moment, for an editor to take away: the voters' summary of it (`closed` as of
+ * `readAt`), published or not.
+ */
+export interface QuestionResults extends QuestionSummary {
   /** When the counts were read: the database's clock at the start of the reading statement. */
   readonly readAt: Date;
   readonly totalVotes: bigint;
@@ -61,7 +57,7 @@ export async function readQuestionResults(db: Knex, id: number): Promise<Questio
   if (!first) return undefined;
   const counted = rows.filter((row) => row.choice_id !== null);
   const votes = counted.map((row) => BigInt(row.votes!));
-  const shares = sharesInTenthsOfAPercent(votes);
+  const shares = apportionedShares(votes, 1000n);
   return {
     id: first.id,
     questionText: first.question_text,

@@ -257,6 +257,16 @@ for (const target of databaseTargets) {
         assert.match(response.text, new RegExp(`<a href="/polls/${question.id}/">Vote again\\?</a>`));
       });
 
+      it('shows shares that add up to 100: 34, 33 and 33 for three equal choices', async () => {
+        const question = await createQuestion(suite.db.knex, 'Three ways?', -1, ['A', 'B', 'C']);
+        await suite.db.knex('choices').whereIn('id', question.choiceIds).update({ votes: 1 });
+        const response = await get(`/polls/${question.id}/results/`).expect(200);
+        const shares = [...response.text.matchAll(/<meter class="share"[^>]*value="(\d+)"/g)].map(
+          (match) => match[1],
+        );
+        assert.deepEqual(shares, ['34', '33', '33']);
+      });
+
       it('is 404 for a question with a pub_date in the future', async () => {
         const future = await createQuestion(suite.db.knex, 'Future', 3, ['A']);
         await get(`/polls/${future.id}/results/`).expect(404);

@@ -90,6 +90,18 @@ for (const target of databaseTargets) {
       assert.match(client.events[1]!.id ?? '', /^[\w-]{16}$/);
     });
 
+    it('sends shares that add up to 100, as the results page shows them: 34, 33 and 33 for three equal choices', async () => {
+      const { url } = await serve();
+      const question = await createQuestion(db.knex, 'Three ways?', -1, ['A', 'B', 'C']);
+      await db.knex('choices').whereIn('id', question.choiceIds).update({ votes: 1 });
+      const client = await stream(url + paths.api(question.id));
+      const counts = await client.waitForCounts(() => true, 'the first counts event');
+      assert.deepEqual(
+        counts.choices.map((choice) => choice.percent),
+        [34, 33, 33],
+      );
+    });
+
     it('sends every stream of the question the same bytes after a vote, on the page path and the API path', async () => {
       const { url } = await serve();
       const question = await createQuestion(db.knex, 'Red or blue?', -1, ['Red', 'Blue']);
