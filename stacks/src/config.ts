@@ -270,6 +270,14 @@ export function loadStackConfig(): StackConfig {
   checkArchitecture(config);
   // The database alarms are shares of the class's memory: refuse a class whose size is unknown now.
   instanceClassMemoryGib(config.dbInstanceClass);
+  if (config.cdn && config.domain === undefined) {
+    throw new Error(
+      'polls:cdn needs polls:domain (and polls:hostedZoneId): CloudFront reaches the load balancer over HTTPS ' +
+        'only with a certificate for the site’s name; without one that leg, passwords and cookies included, ' +
+        'would cross the internet in plain HTTP (docs/deploying.md, "The CDN"); set it: pulumi config set ' +
+        'polls:domain <name>, pulumi config set polls:hostedZoneId <zone>',
+    );
+  }
   if (config.waf && !config.cdn) {
     throw new Error('polls:waf needs polls:cdn: the web ACL sits on the CloudFront distribution');
   }

@@ -116,12 +116,11 @@ async function deploy(): Promise<StackOutputs> {
     });
     return { dashboardUrl: monitoring.dashboardUrl, alertTopicArn: monitoring.topicArn };
   };
-  if (!originSecret) return { ...running, ...watch() };
+  // loadStackConfig refuses a CDN without a site, so with the secret there is always one.
+  if (!originSecret || !site) return { ...running, ...watch() };
 
   const cdn = new Cdn(cdnName, {
     originHostname: platform.originHostname,
-    // With a domain the origin has a certificate for it, and CloudFront sends it as the Host.
-    originProtocol: site ? 'https' : 'http',
     originLock: originSecret.lock,
     site,
     siteRecordFormerly: platform.siteRecord,

@@ -66,107 +66,113 @@ for (const stack of ['dev', 'prod'] as const) {
     for (const domain of [true, false]) {
       const shape = `${stack} on ${platform}, ${domain ? 'with a domain' : 'without a domain'}`;
 
-      describe(`the CDN turned on (${shape})`, () => {
-        let stackRun: ProgramRun;
-        before(async () => (stackRun = await run(stack, platform, true, domain)));
-        const distribution = () => stackRun.one('aws:cloudfront/distribution:Distribution').inputs;
-        const behaviours = () => {
-          const inputs = distribution();
-          return [inputs.defaultCacheBehavior as Behaviour, ...(inputs.orderedCacheBehaviors as Behaviour[])];
-        };
-        const byId = (id: string) =>
-          stackRun.resources.find((resource) => `${resource.name}-id` === id)?.inputs ?? {};
-
-        it('redirects HTTP to HTTPS and compresses on every behaviour, over HTTP/2 and HTTP/3', () => {
-          assert.equal(distribution().httpVersion, httpVersion);
-          for (const behaviour of behaviours()) {
-            assert.equal(behaviour.viewerProtocolPolicy, 'redirect-to-https');
-            assert.equal(behaviour.compress, true);
-          }
-        });
-
-        it('caches /static/* and /polls/ keyed on the compression only, with no cookie or query string sent', () => {
-          const cached = behaviours().slice(1);
-          assert.deepEqual(
-            cached.map((behaviour) => behaviour.pathPattern),
-            [cachedPaths.static.pathPattern, cachedPaths.index.pathPattern],
-          );
-          for (const behaviour of cached) {
-            const key = byId(behaviour.cachePolicyId).parametersInCacheKeyAndForwardedToOrigin as Record<
-              string,
-              unknown
-            >;
-            assert.deepEqual(
-              [key.cookiesConfig, key.headersConfig, key.queryStringsConfig],
-              [{ cookieBehavior: 'none' }, { headerBehavior: 'none' }, { queryStringBehavior: 'none' }],
-            );
-            assert.deepEqual([key.enableAcceptEncodingGzip, key.enableAcceptEncodingBrotli], [true, true]);
-            const origin = byId(behaviour.originRequestPolicyId);
-            assert.deepEqual(origin.cookiesConfig, { cookieBehavior: 'none' });
-            assert.deepEqual(origin.queryStringsConfig, { queryStringBehavior: 'none' });
-            assert.deepEqual(behaviour.allowedMethods, ['GET', 'HEAD']);
-          }
-          const index = byId(cached[1]!.cachePolicyId);
-          assert.equal(index.defaultTtl, 0, 'an index without Cache-Control is not kept');
-        });
-
-        it('passes everything else through uncached with all cookies, headers and query strings, health paths refused', () => {
-          const [fallback] = behaviours();
-          assert.equal(fallback!.cachePolicyId, managedPolicies.cachingDisabled);
-          assert.equal(fallback!.originRequestPolicyId, managedPolicies.allViewer);
-          assert.ok(fallback!.allowedMethods.includes('POST'));
-          const [association] = fallback!.functionAssociations ?? [];
-          assert.equal(association?.eventType, 'viewer-request');
-          const code = stackRun.one('aws:cloudfront/function:Function').inputs.code as string;
-          for (const path of ['/healthz', '/readyz', '/metrics']) assert.ok(code.includes(path), path);
-        });
-
-        it(`sends the origin secret header over ${domain ? 'HTTPS' : 'HTTP'}, the secret kept secret`, () => {
-          const origins = distribution().origins;
-          assert.ok(isSecretWrapper(origins), 'the origin, holding the header value, is a Pulumi secret');
-          const [origin] = revealed(origins) as Array<{
-            customOriginConfig: { originProtocolPolicy: string };
-            customHeaders: Array<{ name: string; value: string }>;
-          }>;
-          assert.equal(origin!.customOriginConfig.originProtocolPolicy, domain ? 'https-only' : 'http-only');
-          const [header] = origin!.customHeaders;
-          assert.equal(header!.name, originSecretHeader);
-          const stored = stackRun.named('polls-origin-version').inputs.secretString;
-          assert.ok(isSecretWrapper(stored));
-          assert.equal(revealed(stored), header!.value, 'Secrets Manager holds the value CloudFront sends');
-        });
-
-        it("alarms on the distribution's 5xx rate, and the dashboard and alert topic are exported", () => {
-          const alarm = stackRun.named('polls-monitoring-cdn-5xx');
-          assert.deepEqual(alarm.inputs.dimensions, {
-            DistributionId: 'polls-cdn-distribution-id',
-            Region: 'Global',
+      if (!domain) {
+        it(`refuses the CDN without a domain (${shape}): that leg to the origin would be plain HTTP`, async () => {
+          await assert.rejects(run(stack, platform, true, false), {
+            message: /^polls:cdn needs polls:domain/,
           });
-          assert.ok(stackRun.outputs.dashboardUrl && stackRun.outputs.alertTopicArn);
         });
+      } else {
+        describe(`the CDN turned on (${shape})`, () => {
+          let stackRun: ProgramRun;
+          before(async () => (stackRun = await run(stack, platform, true, domain)));
+          const distribution = () => stackRun.one('aws:cloudfront/distribution:Distribution').inputs;
+          const behaviours = () => {
+            const inputs = distribution();
+            return [
+              inputs.defaultCacheBehavior as Behaviour,
+              ...(inputs.orderedCacheBehaviors as Behaviour[]),
+            ];
+          };
+          const byId = (id: string) =>
+            stackRun.resources.find((resource) => `${resource.name}-id` === id)?.inputs ?? {};
 
-        it('exports the CDN address as url, its name and id, and the origin, with no secret in plain text', () => {
-          const { url, cdnDomainName, cdnDistributionId, originUrl } = stackRun.outputs;
-          assert.equal(
-            url?.value,
-            domain ? `https://${site.domain}` : `https://${String(cdnDomainName?.value)}`,
-          );
-          assert.match(String(cdnDomainName?.value), /\.cloudfront\.net$/);
-          assert.equal(cdnDistributionId?.value, 'polls-cdn-distribution-id');
-          assert.match(String(originUrl?.value), domain ? /^https:\/\/.*elb/ : /^http:\/\/.*elb/);
-          const plain = [
-            ...stackRun.resources.flatMap((resource) => plainStrings(resource.inputs)),
-            ...Object.values(stackRun.outputs).flatMap((output) =>
-              output.secret ? [] : plainStrings(output.value),
-            ),
-          ];
-          assert.deepEqual(
-            plain.filter((text) => text.includes(mockSecretMarker)),
-            [],
-          );
-        });
+          it('redirects HTTP to HTTPS and compresses on every behaviour, over HTTP/2 and HTTP/3', () => {
+            assert.equal(distribution().httpVersion, httpVersion);
+            for (const behaviour of behaviours()) {
+              assert.equal(behaviour.viewerProtocolPolicy, 'redirect-to-https');
+              assert.equal(behaviour.compress, true);
+            }
+          });
 
-        if (domain) {
+          it('caches /static/* and /polls/ keyed on the compression only, with no cookie or query string sent', () => {
+            const cached = behaviours().slice(1);
+            assert.deepEqual(
+              cached.map((behaviour) => behaviour.pathPattern),
+              [cachedPaths.static.pathPattern, cachedPaths.index.pathPattern],
+            );
+            for (const behaviour of cached) {
+              const key = byId(behaviour.cachePolicyId).parametersInCacheKeyAndForwardedToOrigin as Record<
+                string,
+                unknown
+              >;
+              assert.deepEqual(
+                [key.cookiesConfig, key.headersConfig, key.queryStringsConfig],
+                [{ cookieBehavior: 'none' }, { headerBehavior: 'none' }, { queryStringBehavior: 'none' }],
+              );
+              assert.deepEqual([key.enableAcceptEncodingGzip, key.enableAcceptEncodingBrotli], [true, true]);
+              const origin = byId(behaviour.originRequestPolicyId);
+              assert.deepEqual(origin.cookiesConfig, { cookieBehavior: 'none' });
+              assert.deepEqual(origin.queryStringsConfig, { queryStringBehavior: 'none' });
+              assert.deepEqual(behaviour.allowedMethods, ['GET', 'HEAD']);
+            }
+            const index = byId(cached[1]!.cachePolicyId);
+            assert.equal(index.defaultTtl, 0, 'an index without Cache-Control is not kept');
+          });
+
+          it('passes everything else through uncached with all cookies, headers and query strings, health paths refused', () => {
+            const [fallback] = behaviours();
+            assert.equal(fallback!.cachePolicyId, managedPolicies.cachingDisabled);
+            assert.equal(fallback!.originRequestPolicyId, managedPolicies.allViewer);
+            assert.ok(fallback!.allowedMethods.includes('POST'));
+            const [association] = fallback!.functionAssociations ?? [];
+            assert.equal(association?.eventType, 'viewer-request');
+            const code = stackRun.one('aws:cloudfront/function:Function').inputs.code as string;
+            for (const path of ['/healthz', '/readyz', '/metrics']) assert.ok(code.includes(path), path);
+          });
+
+          it('sends the origin secret header over HTTPS, the secret kept secret', () => {
+            const origins = distribution().origins;
+            assert.ok(isSecretWrapper(origins), 'the origin, holding the header value, is a Pulumi secret');
+            const [origin] = revealed(origins) as Array<{
+              customOriginConfig: { originProtocolPolicy: string };
+              customHeaders: Array<{ name: string; value: string }>;
+            }>;
+            assert.equal(origin!.customOriginConfig.originProtocolPolicy, 'https-only');
+            const [header] = origin!.customHeaders;
+            assert.equal(header!.name, originSecretHeader);
+            const stored = stackRun.named('polls-origin-version').inputs.secretString;
+            assert.ok(isSecretWrapper(stored));
+            assert.equal(revealed(stored), header!.value, 'Secrets Manager holds the value CloudFront sends');
+          });
+
+          it("alarms on the distribution's 5xx rate, and the dashboard and alert topic are exported", () => {
+            const alarm = stackRun.named('polls-monitoring-cdn-5xx');
+            assert.deepEqual(alarm.inputs.dimensions, {
+              DistributionId: 'polls-cdn-distribution-id',
+              Region: 'Global',
+            });
+            assert.ok(stackRun.outputs.dashboardUrl && stackRun.outputs.alertTopicArn);
+          });
+
+          it('exports the CDN address as url, its name and id, and the origin, with no secret in plain text', () => {
+            const { url, cdnDomainName, cdnDistributionId, originUrl } = stackRun.outputs;
+            assert.equal(url?.value, `https://${site.domain}`);
+            assert.match(String(cdnDomainName?.value), /\.cloudfront\.net$/);
+            assert.equal(cdnDistributionId?.value, 'polls-cdn-distribution-id');
+            assert.match(String(originUrl?.value), /^https:\/\/.*elb/);
+            const plain = [
+              ...stackRun.resources.flatMap((resource) => plainStrings(resource.inputs)),
+              ...Object.values(stackRun.outputs).flatMap((output) =>
+                output.secret ? [] : plainStrings(output.value),
+              ),
+            ];
+            assert.deepEqual(
+              plain.filter((text) => text.includes(mockSecretMarker)),
+              [],
+            );
+          });
+
           it('uses an ACM certificate from us-east-1 with TLSv1.2_2021, and points the name at the CDN only', () => {
             const provider = stackRun.one('pulumi:providers:aws');
             assert.equal(provider.inputs.region, 'us-east-1');
@@ -197,66 +203,61 @@ for (const stack of ['dev', 'prod'] as const) {
             );
             assert.deepEqual(stackRun.named('polls-cdn-alias-aaaa').formerIdentities, []);
           });
-        } else {
-          it("uses CloudFront's own certificate and creates no DNS record", () => {
-            assert.deepEqual(distribution().viewerCertificate, { cloudfrontDefaultCertificate: true });
-            assert.deepEqual(stackRun.ofType('aws:route53/record:Record'), []);
-          });
-        }
 
-        it('puts no web ACL on the distribution unless polls:waf asks for one', () => {
-          assert.deepEqual(stackRun.withTypePrefix('aws:wafv2/'), []);
-          assert.equal(distribution().webAclId, undefined);
+          it('puts no web ACL on the distribution unless polls:waf asks for one', () => {
+            assert.deepEqual(stackRun.withTypePrefix('aws:wafv2/'), []);
+            assert.equal(distribution().webAclId, undefined);
+          });
+
+          it('has the service trust two proxy hops: the CDN and the load balancer or ingress', () => {
+            assert.equal(trustProxy(stackRun, platform), '2');
+          });
+
+          if (platform === 'ec2') {
+            it("admits only CloudFront's origin-facing addresses, on one port, and only requests with the secret", () => {
+              const ingress = stackRun
+                .ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule')
+                .filter((rule) => rule.name.startsWith('polls-lb-'));
+              assert.deepEqual(
+                ingress.map((rule) => [rule.inputs.prefixListId, rule.inputs.fromPort, rule.inputs.cidrIpv4]),
+                [['pl-4fa04526', 443, undefined]],
+              );
+              assert.equal(cloudFrontOriginFacing, 'com.amazonaws.global.cloudfront.origin-facing');
+              const listeners = stackRun.ofType('aws:lb/listener:Listener');
+              assert.equal(listeners.length, 1);
+              const [refuse] = listeners[0]!.inputs.defaultActions as Array<{ type: string }>;
+              assert.equal(refuse!.type, 'fixed-response');
+              const rule = stackRun.one('aws:lb/listenerRule:ListenerRule').inputs;
+              assert.ok(
+                isSecretWrapper(rule.conditions),
+                'the condition, holding the secret, is a Pulumi secret',
+              );
+              const [condition] = acceptedBy(rule);
+              assert.equal(condition!.httpHeader.httpHeaderName, originSecretHeader);
+              assert.deepEqual(
+                (rule.actions as Array<{ type: string }>).map((action) => action.type),
+                ['forward'],
+              );
+            });
+          } else {
+            it('has NGINX refuse requests without the secret, snippets enabled for it, the snippet a secret', () => {
+              const ingress = stackRun.one('kubernetes:networking.k8s.io/v1:Ingress').inputs;
+              assert.ok(isSecretWrapper(ingress.metadata), 'the secret annotation makes the metadata secret');
+              const annotations = (revealed(ingress.metadata) as { annotations: Record<string, string> })
+                .annotations;
+              assert.match(annotations['nginx.org/server-snippets']!, /return 403;/);
+              assert.match(
+                annotations['nginx.org/server-snippets']!,
+                /\$http_x_origin_verify = "MOCK-SECRET-polls-origin-1"/,
+              );
+              const values = stackRun.named('polls-nginx-ingress').inputs.values as {
+                controller: { enableSnippets: boolean };
+              };
+              assert.equal(values.controller.enableSnippets, true);
+            });
+          }
         });
-
-        it('has the service trust two proxy hops: the CDN and the load balancer or ingress', () => {
-          assert.equal(trustProxy(stackRun, platform), '2');
-        });
-
-        if (platform === 'ec2') {
-          it("admits only CloudFront's origin-facing addresses, on one port, and only requests with the secret", () => {
-            const ingress = stackRun
-              .ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule')
-              .filter((rule) => rule.name.startsWith('polls-lb-'));
-            assert.deepEqual(
-              ingress.map((rule) => [rule.inputs.prefixListId, rule.inputs.fromPort, rule.inputs.cidrIpv4]),
-              [['pl-4fa04526', domain ? 443 : 80, undefined]],
-            );
-            assert.equal(cloudFrontOriginFacing, 'com.amazonaws.global.cloudfront.origin-facing');
-            const listeners = stackRun.ofType('aws:lb/listener:Listener');
-            assert.equal(listeners.length, 1);
-            const [refuse] = listeners[0]!.inputs.defaultActions as Array<{ type: string }>;
-            assert.equal(refuse!.type, 'fixed-response');
-            const rule = stackRun.one('aws:lb/listenerRule:ListenerRule').inputs;
-            assert.ok(
-              isSecretWrapper(rule.conditions),
-              'the condition, holding the secret, is a Pulumi secret',
-            );
-            const [condition] = acceptedBy(rule);
-            assert.equal(condition!.httpHeader.httpHeaderName, originSecretHeader);
-            assert.deepEqual(
-              (rule.actions as Array<{ type: string }>).map((action) => action.type),
-              ['forward'],
-            );
-          });
-        } else {
-          it('has NGINX refuse requests without the secret, snippets enabled for it, the snippet a secret', () => {
-            const ingress = stackRun.one('kubernetes:networking.k8s.io/v1:Ingress').inputs;
-            assert.ok(isSecretWrapper(ingress.metadata), 'the secret annotation makes the metadata secret');
-            const annotations = (revealed(ingress.metadata) as { annotations: Record<string, string> })
-              .annotations;
-            assert.match(annotations['nginx.org/server-snippets']!, /return 403;/);
-            assert.match(
-              annotations['nginx.org/server-snippets']!,
-              /\$http_x_origin_verify = "MOCK-SECRET-polls-origin-1"/,
-            );
-            const values = stackRun.named('polls-nginx-ingress').inputs.values as {
-              controller: { enableSnippets: boolean };
-            };
-            assert.equal(values.controller.enableSnippets, true);
-          });
-        }
-      });
+      }
 
       describe(`the CDN turned off (${shape})`, () => {
         let stackRun: ProgramRun;
@@ -323,13 +324,13 @@ for (const platform of ['ec2', 'eks'] as const) {
 
 describe('rotating the CDN origin secret', () => {
   let stackRun: ProgramRun;
-  before(async () => (stackRun = await run('dev', 'ec2', true, false)));
+  before(async () => (stackRun = await run('dev', 'ec2', true, true)));
   let rotated: ProgramRun;
   before(
     async () =>
       (rotated = await runProgram({
         stack: 'dev',
-        config: { platform: 'ec2', image: testImage, cdn: true, cdnOriginSecretGeneration: 3 },
+        config: { platform: 'ec2', image: testImage, cdn: true, cdnOriginSecretGeneration: 3, ...site },
         previousOutputs: cdnServed,
       })),
   );
@@ -360,7 +361,7 @@ describe('the CDN with polls:waf', () => {
     async () =>
       (stackRun = await runProgram({
         stack: 'dev',
-        config: { platform: 'ec2', image: testImage, cdn: true, waf: true },
+        config: { platform: 'ec2', image: testImage, cdn: true, waf: true, ...site },
       })),
   );
   const acl = () => stackRun.one('aws:wafv2/webAcl:WebAcl');

@@ -13,7 +13,12 @@ import { runProgram, type StackName } from './support/program';
  */
 const operatorValues: Record<StackName, Record<string, ConfigValue>> = {
   dev: {},
-  prod: { clusterAdmins: [deployerRole], clusterPublicAccessCidrs: [deployerAddress] },
+  prod: {
+    clusterAdmins: [deployerRole],
+    clusterPublicAccessCidrs: [deployerAddress],
+    domain: 'polls.example.com',
+    hostedZoneId: 'Z0123456789EXAMPLE',
+  },
 };
 const image = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/polls:v1.0.0';
 
@@ -37,8 +42,16 @@ describe('the committed stack files, with only what the docs say an operator set
 
   it('prod without its operator values stops, naming the key and how to set it', async () => {
     await assert.rejects(runProgram({ stack: 'prod', config: { image }, ...eksMocks }), {
-      message: /^polls:clusterAdmins is required on eks.*pulumi config set --path 'polls:clusterAdmins\[0\]'/,
+      message: /^polls:cdn needs polls:domain.*pulumi config set polls:domain/,
     });
+    const { domain, hostedZoneId } = operatorValues.prod;
+    await assert.rejects(
+      runProgram({ stack: 'prod', config: { image, domain, hostedZoneId }, ...eksMocks }),
+      {
+        message:
+          /^polls:clusterAdmins is required on eks.*pulumi config set --path 'polls:clusterAdmins\[0\]'/,
+      },
+    );
   });
 
   it('docs/deploying.md tells the operator to set each of them', () => {

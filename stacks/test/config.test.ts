@@ -37,7 +37,7 @@ describe('stack config', () => {
   });
 
   it('reads the prod stack file: eks, a multi-AZ database with deletion protection and a final snapshot', () => {
-    const config = load('prod');
+    const config = load('prod', { domain: 'polls.example.com', hostedZoneId: 'Z0123456789EXAMPLE' });
     assert.equal(config.platform, 'eks');
     assert.equal(config.dbMultiAz, true);
     assert.equal(config.dbDeletionProtection, true);

@@ -28,6 +28,8 @@ async function monitoringWithCdn(): Promise<Created[]> {
   handToProgram('prod', {
     alertEmails: ['oncall@example.com'],
     clusterAdmins: ['arn:aws:iam::123456789012:role/admin'],
+    domain: 'polls.example.com',
+    hostedZoneId: 'Z0123456789EXAMPLE',
   });
   new Monitoring('polls-monitoring', {
     config: loadStackConfig(),

@@ -7,6 +7,8 @@ import { checkStackConfig } from '../pipeline/config-check';
 const ROOT = path.resolve(__dirname, '../..');
 const TODAY = new Date('2026-12-08T00:00:00Z');
 const ADMIN = 'arn:aws:iam::123456789012:role/polls-deploy';
+/** prod's site: its CDN needs the name, which the file leaves to each account. */
+const SITE = { domain: 'polls.example.com', hostedZoneId: 'Z0123456789EXAMPLE' };
 
 function refusal(stack: string, set: Record<string, unknown>): string {
   try {
@@ -22,26 +24,33 @@ describe('pipeline config check', () => {
     assert.equal(checkStackConfig(ROOT, 'dev', TODAY).platform, 'ec2');
   });
 
-  it('accepts prod once the per-account cluster admins and API addresses are set', () => {
-    const set = { clusterAdmins: [ADMIN], clusterPublicAccessCidrs: ['203.0.113.10/32'] };
+  it('accepts prod once the per-account cluster admins, API addresses and site are set', () => {
+    const set = { clusterAdmins: [ADMIN], clusterPublicAccessCidrs: ['203.0.113.10/32'], ...SITE };
     assert.equal(checkStackConfig(ROOT, 'prod', TODAY, { set }).platform, 'eks');
   });
 
   it('refuses prod with the public API endpoint open to no one named, naming the key', () => {
     assert.match(
-      refusal('prod', { clusterAdmins: [ADMIN] }),
+      refusal('prod', { clusterAdmins: [ADMIN], ...SITE }),
       /cannot be deployed: polls:clusterPublicAccessCidrs is required on eks while polls:clusterEndpointPublicAccess is true/,
     );
   });
 
   it('refuses prod without cluster admins, naming the key, in one line', () => {
-    const message = refusal('prod', { clusterAdmins: null });
+    const message = refusal('prod', { clusterAdmins: null, ...SITE });
     assert.match(
       message,
       /^Pulumi\.prod\.yaml as committed cannot be deployed: polls:clusterAdmins is required on eks/,
     );
     assert.match(message, /docs\/deploying\.md, "Per-account values"\)$/);
     assert.ok(!message.includes('\n'));
+  });
+
+  it('refuses prod without its site, naming polls:domain: the CDN needs it', () => {
+    assert.match(
+      refusal('prod', { clusterAdmins: [ADMIN], clusterPublicAccessCidrs: ['203.0.113.10/32'] }),
+      /cannot be deployed: polls:cdn needs polls:domain/,
+    );
   });
 
   it('refuses a domain without its hosted zone, naming polls:hostedZoneId', () => {

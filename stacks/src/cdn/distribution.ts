@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import type { Site } from '../config';
 import { Certificate } from '../certificate';
 import type { Tags } from '../tags';
 import { EdgePolicies, managedPolicies } from './edge-policies';
@@ -42,11 +43,13 @@ export function cdnSiteRecord(name: string): pulumi.Alias {
 export interface CdnArgs {
   /** The load balancer's DNS name. */
   originHostname: pulumi.Input<string>;
-  /** `https` when the origin has a certificate for the site's name (a domain), else `http`. */
-  originProtocol: 'http' | 'https';
   originLock: OriginLock;
-  /** With a domain: an ACM certificate in us-east-1, the alias, and alias records in the zone. */
-  site?: { domain: string; hostedZoneId: string };
+  /**
+   * The site's name: an ACM certificate for it in us-east-1, the alias, and alias records in the zone. The CDN
+   * needs one (config.ts): CloudFront reaches the origin over HTTPS with it as the Host, which the origin's
+   * certificate is for; without a name no certificate could match the origin, and that leg would be plain HTTP.
+   */
+  site: Site;
   /** The validation record the platform's certificate for the site's name already has (see Certificate). */
   sharedValidationRecord?: pulumi.Output<string>;
   /** The platform's record for the site's name, which the CDN's A record takes over in place. */
@@ -75,16 +78,13 @@ export class Cdn extends pulumi.ComponentResource {
 
     // CloudFront only uses ACM certificates ("Supported Regions", ACM User Guide) and web ACLs (scope
     // CLOUDFRONT) from us-east-1, whatever the stack's region.
-    const usEast1 =
-      (args.site || args.waf) && new aws.Provider(`${name}-us-east-1`, { region: 'us-east-1' }, parent);
-    const inUsEast1 = { parent: this, providers: usEast1 ? [usEast1] : [] };
-    const certificateArn =
-      args.site &&
-      new Certificate(
-        `${name}-tls`,
-        { ...args.site, sharedValidationRecord: args.sharedValidationRecord, tags },
-        inUsEast1,
-      ).arn;
+    const usEast1 = new aws.Provider(`${name}-us-east-1`, { region: 'us-east-1' }, parent);
+    const inUsEast1 = { parent: this, providers: [usEast1] };
+    const certificateArn = new Certificate(
+      `${name}-tls`,
+      { ...args.site, sharedValidationRecord: args.sharedValidationRecord, tags },
+      inUsEast1,
+    ).arn;
     const webAclArn = args.waf && new WebAcl(`${name}-waf`, { tags }, inUsEast1).arn;
 
     const cached = (path: CachedPath, cachePolicyId: pulumi.Output<string>) => ({
@@ -105,7 +105,7 @@ export class Cdn extends pulumi.ComponentResource {
         isIpv6Enabled: true,
         httpVersion,
         priceClass,
-        aliases: args.site ? [args.site.domain] : [],
+        aliases: [args.site.domain],
         origins: [
           {
             originId,
@@ -113,7 +113,7 @@ export class Cdn extends pulumi.ComponentResource {
             customOriginConfig: {
               httpPort: 80,
               httpsPort: 443,
-              originProtocolPolicy: `${args.originProtocol}-only`,
+              originProtocolPolicy: 'https-only',
               originSslProtocols: ['TLSv1.2'],
               originReadTimeout: originResponseTimeoutSeconds,
             },
@@ -144,46 +144,40 @@ export class Cdn extends pulumi.ComponentResource {
         ],
         restrictions: { geoRestriction: { restrictionType: 'none' } },
         ...(webAclArn && { webAclId: webAclArn }),
-        viewerCertificate: certificateArn
-          ? {
-              acmCertificateArn: certificateArn,
-              sslSupportMethod: 'sni-only',
-              minimumProtocolVersion: viewerTlsPolicy,
-            }
-          : { cloudfrontDefaultCertificate: true },
+        viewerCertificate: {
+          acmCertificateArn: certificateArn,
+          sslSupportMethod: 'sni-only',
+          minimumProtocolVersion: viewerTlsPolicy,
+        },
         tags,
       },
       parent,
     );
 
-    if (args.site) {
-      // The site's name points at the distribution, for IPv4 and IPv6 viewers.
-      for (const type of ['A', 'AAAA'] as const) {
-        new aws.route53.Record(
-          siteRecordName(name, type),
-          {
-            zoneId: args.site.hostedZoneId,
-            name: args.site.domain,
-            type,
-            aliases: [
-              {
-                name: distribution.domainName,
-                zoneId: distribution.hostedZoneId,
-                evaluateTargetHealth: false,
-              },
-            ],
-          },
-          // The A record took the name over from the platform's: the same record, now pointing at the CDN.
-          { parent: this, aliases: type === 'A' ? [args.siteRecordFormerly] : [] },
-        );
-      }
+    // The site's name points at the distribution, for IPv4 and IPv6 viewers.
+    for (const type of ['A', 'AAAA'] as const) {
+      new aws.route53.Record(
+        siteRecordName(name, type),
+        {
+          zoneId: args.site.hostedZoneId,
+          name: args.site.domain,
+          type,
+          aliases: [
+            {
+              name: distribution.domainName,
+              zoneId: distribution.hostedZoneId,
+              evaluateTargetHealth: false,
+            },
+          ],
+        },
+        // The A record took the name over from the platform's: the same record, now pointing at the CDN.
+        { parent: this, aliases: type === 'A' ? [args.siteRecordFormerly] : [] },
+      );
     }
 
     this.distributionId = distribution.id;
     this.domainName = distribution.domainName;
-    this.url = args.site
-      ? pulumi.output(`https://${args.site.domain}`)
-      : pulumi.interpolate`https://${distribution.domainName}`;
+    this.url = pulumi.output(`https://${args.site.domain}`);
     this.registerOutputs({ distributionId: this.distributionId, domainName: this.domainName, url: this.url });
   }
 }

@@ -3,6 +3,7 @@
  * `kubectl apply`, from the same object builders the Pulumi program uses, after checking it against the
  * Kubernetes schemas and the semantic checks. See docs/eks.md for the apply order.
  */
+import * as pulumi from '@pulumi/pulumi';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +24,8 @@ const repositoryRoot = resolve(__dirname, '../../..');
  */
 function stackConfigOf(stack: string): StackConfig {
   startLikeTheEngine(repositoryRoot, stack);
+  // The plain YAML never runs behind the stack's CDN, so what the CDN needs (a domain) is not asked for.
+  pulumi.runtime.setConfig('polls:cdn', 'false');
   return loadStackConfig();
 }
 
