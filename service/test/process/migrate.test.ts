@@ -39,6 +39,7 @@ describe('npm run migrate', () => {
       'admin_login_failures',
       'admin_login_throttle',
       'admin_sessions',
+      'ballots',
       'choices',
       'knex_migrations',
       'knex_migrations_lock',
