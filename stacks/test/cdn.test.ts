@@ -5,13 +5,13 @@ import { cachedPaths } from '../src/cdn/edge-rules';
 import { originSecretHeader } from '../src/cdn/origin-secret';
 import { commonRuleSet, rateLimits } from '../src/cdn/web-acl';
 import { cloudFrontOriginFacing } from '../src/ec2/load-balancer';
-import { testImage } from './support/ec2-stacks';
+import { testImage, testSite } from './support/ec2-stacks';
 import { runEks } from './support/eks-stacks';
 import { decodedUserData, isSecretWrapper, plainStrings, revealed } from './support/inputs';
 import { mockArn, mockSecretMarker } from './support/mock-aws';
 import { runProgram, type ProgramRun, type StackName } from './support/program';
 
-const site = { domain: 'polls.example.com', hostedZoneId: 'Z0123456789EXAMPLE' };
+const site = testSite;
 type Platform = 'ec2' | 'eks';
 
 /** The outputs of a deploy whose CDN served the site: the next one locks the origin (src/index.ts). */

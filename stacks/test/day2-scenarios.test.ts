@@ -6,6 +6,7 @@ import { lostValidationRecords } from './scenarios/aws';
 import { refusesViewers } from './scenarios/viewers';
 import { servingTypes, statefulTypes } from './scenarios/replacement';
 import { LaunchTemplateGroup } from './scenarios/instance-refresh';
+import { testSite } from './support/ec2-stacks';
 import { firstImage, runScenario, scenarios, secondImage, type ScenarioResult } from './scenarios/scenarios';
 import { ProgramRun, runProgram } from './support/program';
 import { scenarioTable } from './scenarios/table';
@@ -291,12 +292,7 @@ describe('day-2 scenarios: successive deploys of one stack', () => {
   });
 
   it('would catch a lock in the update that puts the CDN in front: viewers reaching the origin are refused', async () => {
-    const config = {
-      platform: 'ec2',
-      image: firstImage,
-      domain: 'polls.example.com',
-      hostedZoneId: 'Z0123456789EXAMPLE',
-    };
+    const config = { platform: 'ec2', image: firstImage, ...testSite };
     const before = await runProgram({ stack: 'dev', config: { ...config, cdn: false } });
     // As if the CDN had served already: the program locks the origin in the same update.
     const previousOutputs = { cdnDistributionId: 'EDFDVBD6EXAMPLE' };
@@ -309,12 +305,7 @@ describe('day-2 scenarios: successive deploys of one stack', () => {
   });
 
   it('would catch two resources for one validation record: deleting the CDN certificate’s deletes the ALB’s', async () => {
-    const config = {
-      platform: 'ec2',
-      image: firstImage,
-      domain: 'polls.example.com',
-      hostedZoneId: 'Z0123456789EXAMPLE',
-    };
+    const config = { platform: 'ec2', image: firstImage, ...testSite };
     const after = await runProgram({ stack: 'dev', config: { ...config, cdn: false } });
     // The former shape: the CDN's certificate made its own record, the same name as the ALB's.
     const albRecord = after.named('polls-lb-tls-validation', 'aws:route53/record:Record');

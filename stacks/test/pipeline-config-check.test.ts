@@ -3,12 +3,13 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { checkStackConfig } from '../pipeline/config-check';
+import { testSite } from './support/ec2-stacks';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TODAY = new Date('2026-12-08T00:00:00Z');
 const ADMIN = 'arn:aws:iam::123456789012:role/polls-deploy';
 /** prod's site: its CDN needs the name, which the file leaves to each account. */
-const SITE = { domain: 'polls.example.com', hostedZoneId: 'Z0123456789EXAMPLE' };
+const SITE = testSite;
 
 function refusal(stack: string, set: Record<string, unknown>): string {
   try {

@@ -1,3 +1,4 @@
+import { testSite } from '../support/ec2-stacks';
 import { deployerAddress, deployerRole, eksMocks, operatorRole } from '../support/eks-stacks';
 import { ProgramRun, runProgram, type RunOptions, type StackName } from '../support/program';
 import { waitOrRollBack, type InstanceRefresh } from '../../pipeline/rollout';
@@ -64,7 +65,7 @@ export type ScenarioResult =
   | { refused: string }
   | { failed: string };
 
-const site = { domain: 'polls.example.com', hostedZoneId: 'Z0123456789EXAMPLE' };
+const site = testSite;
 
 /**
  * The dev stack on ec2 and the prod stack on eks, each running the first image; prod with the values its
